@@ -1,0 +1,34 @@
+// The `tracesim` command: builds the yargs parser from the command table and maps
+// failures to exit codes (0 ok, 1 contract violation, 2 bad input or usage).
+import yargs from 'yargs';
+import { COMMANDS } from './commands';
+import { reportFailure } from './failure';
+
+export function main(argv: readonly string[]): void {
+  const parser = yargs([...argv])
+    .scriptName('tracesim')
+    .usage('$0 <command> [options]\n\nA LuaJIT-2.1-style trace-compiler simulator that runs real x86-64 code on a CPU model and checks the host stack.')
+    .strict()
+    .demandCommand(1, 'Name a command; see the list above.')
+    .recommendCommands()
+    .version(require('../package.json').version)
+    .help()
+    .alias('h', 'help')
+    .wrap(Math.min(100, process.stdout.columns || 100))
+    .exitProcess(false)
+    .fail((msg, err) => {
+      reportFailure(err ?? new UsageError(msg));
+    });
+  for (const command of COMMANDS) parser.command(command);
+  try {
+    const result = parser.parse();
+    if (result instanceof Promise) result.catch(reportFailure);
+  } catch (err) {
+    reportFailure(err);
+  }
+}
+
+/** A command-line usage mistake (unknown option, missing argument): exit code 2. */
+export class UsageError extends Error {
+  readonly location = 'usage';
+}

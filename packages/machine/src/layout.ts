@@ -1,0 +1,82 @@
+// Every fixed address, region and offset of the modelled machine. No other file may
+// hard-code one: the interpreter, the backend, the CPU model's embedder and the monitor
+// all read them from here. Regions are 4 KiB-page aligned and lie below 2^47.
+
+export const PAGE_SIZE = 0x1000;
+
+/** One mapped region of the address space: where it starts, how big it is, who may do what. */
+export interface Region {
+  readonly name: string;
+  readonly base: number;
+  readonly size: number;
+  readonly perm: 'r' | 'rw' | 'rx' | 'rwx';
+}
+
+/**
+ * Host entry points live on the trap page. The CPU model runs a TypeScript callback when
+ * a jmp or call reaches one of these addresses; the page itself is never executed.
+ * Entries are 16 bytes apart, in this order.
+ */
+export const TRAP_ENTRIES = [
+  'exit_handler',
+  'exit_interp',
+  'helper_tab_get',
+  'helper_tab_set',
+  'helper_tab_len',
+  'helper_str_concat',
+  'helper_call',
+  'helper_modi',
+  'helper_pow',
+] as const;
+export type TrapName = (typeof TRAP_ENTRIES)[number];
+
+const TRAP_BASE = 0x0010_0000;
+const TRAP_SPACING = 16;
+
+export function trapAddress(name: TrapName): number {
+  return TRAP_BASE + TRAP_SPACING * TRAP_ENTRIES.indexOf(name);
+}
+
+/** The trap entry at an address, or undefined if the address is not one. */
+export function trapAt(address: number): TrapName | undefined {
+  const offset = address - TRAP_BASE;
+  if (offset < 0 || offset % TRAP_SPACING !== 0) return undefined;
+  return TRAP_ENTRIES[offset / TRAP_SPACING];
+}
+
+/** The global-state block; DISPATCH (r14) points into it, as in LuaJIT's GG_State. */
+const GLOBAL_BASE = 0x0020_0000;
+export const DISPATCH = GLOBAL_BASE + 0x2000;
+
+/** Offsets from DISPATCH of the fields traces touch (values as LuaJIT x64 GC64 emits them). */
+export const DISPATCH_OFFSETS = {
+  /** g->vmstate: the running trace's number (written by every trace head). */
+  vmstate: -0xec8,
+  /** g->jit_base: BASE of the frame the trace runs in; 0 while interpreting. */
+  jitBase: -0xe08,
+  /** g->tmpbuf.L / the current lua_State pointer. */
+  curL: -0xe10,
+} as const;
+
+export const REGIONS = {
+  trap: { name: 'trap page', base: TRAP_BASE, size: PAGE_SIZE, perm: 'r' },
+  global: { name: 'global state', base: GLOBAL_BASE, size: 0x4000, perm: 'rw' },
+  bytecode: { name: 'bytecode', base: 0x0040_0000, size: 0x0040_0000, perm: 'r' },
+  luaStack: { name: 'Lua stack', base: 0x0100_0000, size: 0x0010_0000, perm: 'rw' },
+  heap: { name: 'heap', base: 0x1000_0000, size: 0x0100_0000, perm: 'rw' },
+  mcode: { name: 'mcode area', base: 0x5555_0000_0000, size: 0x0020_0000, perm: 'rwx' },
+  cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
+} as const satisfies Record<string, Region>;
+
+/** The unmapped guard page directly below the host C stack. */
+export const C_STACK_GUARD = REGIONS.cStack.base - PAGE_SIZE;
+
+/**
+ * The interpreter's C frame R (rsp while interpreting). It sits 0x400 below the top of the
+ * C stack so the frame above it (SAVE_L, SAVE_PC, saved registers, return address) and a
+ * caller's frame fit. On trace entry rsp0 = R - 16 (r12 saved at [R], r13 at [R-8]).
+ */
+export const C_FRAME_R = REGIONS.cStack.base + REGIONS.cStack.size - 0x400;
+export const RSP0 = C_FRAME_R - 16;
+/** Size of the interpreter's C frame above R (LuaJIT CFRAME_SIZE). */
+export const C_FRAME_SIZE = 80;
