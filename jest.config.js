@@ -10,4 +10,5 @@ module.exports = {
   testPathIgnorePatterns: ['/node_modules/', '/dist/'],
   modulePathIgnorePatterns: ['<rootDir>/packages/[^/]+/dist/'],
   testTimeout: 300000,
+  reporters: ["default", "<rootDir>/scripts/jest-summary-reporter.js"],
 };
