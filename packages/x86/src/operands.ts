@@ -30,9 +30,19 @@ export interface MemOperand {
   readonly index?: number;
   readonly scale: 1 | 2 | 4 | 8;
   readonly disp: number;
+  /**
+   * Forces the displacement field's size where the shortest encoding would use a smaller
+   * one (set by the decoder for such bytes and by the parser for an explicit `+0x0`).
+   */
+  readonly dispWidth?: 8 | 32;
 }
 
-/** An immediate. `value` is the value as written (sign-extended where the form sign-extends). */
+/**
+ * An immediate. `value` is the value as written (sign-extended where the form sign-extends);
+ * decoded and resolved instructions hold it canonical: signed at the operation width, or
+ * unsigned 0..255 for unsigned byte operands (shift counts, rorx, roundsd). `width` is the
+ * encoded immediate's size.
+ */
 export interface ImmOperand {
   readonly kind: 'imm';
   readonly value: bigint;
