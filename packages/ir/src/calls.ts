@@ -1,0 +1,50 @@
+// Host helpers that CALLN/CALLL/CALLS may name in op2 (the IRCallID literal), with their
+// signatures and the JavaScript implementation the reference interpreter runs. The backend maps
+// the same names to trap-page entries. Entries without `run` exist so LuaJIT dumps that name
+// them parse and print; the interpreter reports them as not modelled.
+
+import type { IRTypeName } from './types';
+
+/** Mutable per-run state a side-effecting helper may touch. */
+export interface HelperState {
+  ticks: number;
+}
+
+export interface HostHelper {
+  readonly name: string;
+  readonly args: readonly IRTypeName[];
+  readonly result: IRTypeName;
+  /** 'pure' helpers may be CSE'd (CALLN); 'load' read state (CALLL); 'side' have side effects (CALLS). */
+  readonly effect: 'pure' | 'load' | 'side';
+  readonly run?: (args: readonly number[], state: HelperState) => number;
+}
+
+/** Lua's integer modulo (result takes the divisor's sign), as lj_vm_modi computes it. */
+export function luaModInt(a: number, b: number): number {
+  const r = a % b;
+  return (r !== 0 && (r ^ b) < 0 ? r + b : r) | 0;
+}
+
+/** Lua's number modulo: a - floor(a/b)*b, as lj_vm_foldarith computes it. */
+export function luaModNum(a: number, b: number): number {
+  return a - Math.floor(a / b) * b;
+}
+
+export const HOST_HELPERS = [
+  { name: 'lj_vm_floor', args: ['num'], result: 'num', effect: 'pure', run: ([a]) => Math.floor(a) },
+  { name: 'lj_vm_ceil', args: ['num'], result: 'num', effect: 'pure', run: ([a]) => Math.ceil(a) },
+  { name: 'lj_vm_trunc', args: ['num'], result: 'num', effect: 'pure', run: ([a]) => Math.trunc(a) },
+  { name: 'lj_vm_modi', args: ['int', 'int'], result: 'int', effect: 'pure', run: ([a, b]) => luaModInt(a, b) },
+  { name: 'pow', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => Math.pow(a, b) },
+  { name: 'fmod', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => a % b },
+  { name: 'lj_vm_next', args: ['tab', 'int'], result: 'p64', effect: 'load' },
+  /** Test helper with a side effect: returns how many times it has been called in this run. */
+  { name: 'tracesim_tick', args: [], result: 'int', effect: 'side', run: (_a, state) => ++state.ticks },
+] as const satisfies readonly HostHelper[];
+
+export const HELPERS: readonly HostHelper[] = HOST_HELPERS;
+
+export function helperId(name: string): number | undefined {
+  const id = HELPERS.findIndex((h) => h.name === name);
+  return id >= 0 ? id : undefined;
+}

@@ -1,0 +1,27 @@
+// Public API of @tracesim/ir: IR tables, the trace model, builder and passes, the -jdump text
+// format and trace files, the validator and the reference IR interpreter.
+export * from './opcodes';
+export * from './types';
+export * from './refs';
+export * from './literals';
+export * from './registers';
+export * from './trace';
+export * from './calls';
+export * from './errors';
+export { formatConstant, gcHandle } from './constants';
+export { formatG, formatHexFloat, formatNumberConstant, parseNumberConstant } from './numfmt';
+export { printTrace, formatIrLines, formatStartLine, formatStopLine, formatInsLine, formatSnapshotLine } from './dump-print';
+export type { PrintOptions } from './dump-print';
+export { parseJdump } from './dump-parse';
+export { TraceBuilder } from './builder';
+export type { BuilderOptions, TraceHead, SnapshotOptions } from './builder';
+export { eliminateDeadCode, hasSideEffect } from './dce';
+export { validateTrace, validateTraceSet, checkTraceSet } from './validate';
+export { parseTraceFile, printTraceFile, SCENARIO_HEADER, SCENARIO_DEFAULTS } from './trace-file';
+export { luaValueWords, formatLuaValue, parseLuaValue, describeWords, rawWords, wordsToBits, formatExactNumber } from './values';
+export { runTraceSet } from './interpret';
+export type { RunEvent, RunResult, RestoredSlot } from './interpret';
+export { truncateToInt, checkedNumToInt, evalArith, evalCompare } from './arith';
+export { optimizeLoop } from './loop';
+export { callArguments, snapshotInForce, refType, sameOperandType, findTrace, sideTraceAt } from './queries';
+export { formatRunEvent } from './events-format';

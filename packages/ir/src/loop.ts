@@ -1,0 +1,88 @@
+// The LOOP pass (after lj_opt_loop): a trace recorded as one iteration whose last snapshot is the
+// loop snapshot is turned into pre-roll + LOOP + body. The body is a copy of the pre-roll with
+// every SLOAD of a slot in the loop snapshot replaced by that slot's value (copy-substitution),
+// re-emitted through folding/CSE; invariant instructions are not copied. Snapshots are copied
+// with their refs substituted and the loop snapshot's slots merged in; a copied snapshot
+// overwrites the previous one when no guard was emitted in between. Every pre-roll value the body
+// reads and that changes across the iteration gets a PHI(value, its copy).
+
+import { TraceBuilder, type BuilderOptions } from './builder';
+import { IrValidationError, traceLocation } from './errors';
+import { opInfo } from './opcodes';
+import { insIndex, insRef, isConstRef, type Ref } from './refs';
+import type { SnapEntry, Snapshot, Trace } from './trace';
+
+export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace {
+  const loopSnap = trace.snapshots[trace.snapshots.length - 1];
+  const end = insRef(trace.ins.length);
+  if (!loopSnap || loopSnap.ref !== end || trace.ins.some((i) => i.op === 'LOOP' || i.op === 'PHI')) {
+    throw new IrValidationError(traceLocation(trace.number), 'the LOOP pass needs a trace without LOOP/PHI whose last snapshot applies at its end');
+  }
+  const b = new TraceBuilder({ number: trace.number, start: trace.start, location: trace.location }, options);
+  trace.consts.slice(3).forEach((k) => b.constant(k));
+  const snapAt = (s: Snapshot): void => {
+    b.snapshot(s.entries, { nslots: s.nslots, topslot: s.topslot, baseAdjust: s.baseAdjust, ...(s.pc !== undefined ? { pc: s.pc } : {}) });
+  };
+
+  // Pre-roll: the recorded iteration, unchanged.
+  let snapNo = 0;
+  trace.ins.forEach((ins, i) => {
+    while (snapNo < trace.snapshots.length - 1 && trace.snapshots[snapNo].ref <= insRef(i)) snapAt(trace.snapshots[snapNo++]);
+    b.append(ins);
+  });
+  snapAt(loopSnap);
+  b.loop();
+
+  const subst = new Map<Ref, Ref>();
+  const S = (ref: Ref): Ref => (isConstRef(ref) ? ref : (subst.get(ref) ?? ref));
+  const loopValue = new Map(loopSnap.entries.map((e) => [e.slot, e.ref]));
+  const readByBody = new Set<Ref>();
+  const read = (ref: Ref): Ref => {
+    if (!isConstRef(ref) && ref < end) readByBody.add(ref);
+    return ref;
+  };
+  let guardSince = true;
+
+  // Body: copy-substitute instructions and snapshots (#0 describes the trace entry: not copied).
+  let copySnap = 1;
+  trace.ins.forEach((ins, i) => {
+    const ref = insRef(i);
+    while (copySnap < trace.snapshots.length - 1 && trace.snapshots[copySnap].ref <= ref) {
+      const osnap = trace.snapshots[copySnap++];
+      const own = new Map(osnap.entries.map((e) => [e.slot, e]));
+      const entries: SnapEntry[] = [];
+      for (const e of loopSnap.entries) if (e.slot < osnap.nslots && !own.has(e.slot)) entries.push({ ...e, ref: read(e.ref) });
+      for (const e of osnap.entries) entries.push({ ...e, ref: read(S(e.ref)) });
+      b.snapshot(entries, { nslots: osnap.nslots, topslot: osnap.topslot, baseAdjust: osnap.baseAdjust, replaceLast: !guardSince });
+      guardSince = false;
+    }
+    if (ins.op === 'NOP') return;
+    if (ins.op === 'SLOAD') {
+      const v = loopValue.get(ins.op1);
+      if (v === undefined) return; // slot not written by the iteration: invariant
+      const vt = b.typeOf(v);
+      if (vt === ins.type) subst.set(ref, v);
+      else if (ins.type === 'num' && vt === 'int') subst.set(ref, b.conv('num', 'int', read(v)));
+      else if (ins.type === 'int' && vt === 'num') subst.set(ref, b.conv('int', 'num', read(v), 'none'));
+      else throw new IrValidationError(traceLocation(trace.number, ref), `type instability: SLOAD #${ins.op1} is ${ins.type} but the loop snapshot holds a ${vt} for slot ${ins.op1}`);
+      return;
+    }
+    const info = opInfo(ins.op);
+    const op1 = info.op1 === 'ref' ? S(ins.op1) : ins.op1;
+    const op2 = info.op2 === 'ref' ? S(ins.op2) : ins.op2;
+    const pure = info.kind === 'N' || info.kind === 'R';
+    if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
+    if (info.op1 === 'ref') read(op1);
+    if (info.op2 === 'ref') read(op2);
+    const before = b.nextRef;
+    const copy = b.emit(ins.op, ins.type, op1, op2, ins.guard);
+    if (copy !== undefined) subst.set(ref, copy);
+    if (b.nextRef !== before && b.instruction(before).guard) guardSince = true;
+  });
+
+  // PHIs for pre-roll values the body reads whose value changes each iteration.
+  const carried = [...readByBody].filter((r) => S(r) !== r).sort((x, y) => y - x);
+  for (const left of carried) b.phi(left, S(left));
+  if (insIndex(b.nextRef) > 0xffff) throw new IrValidationError(traceLocation(trace.number), 'trace too long after the LOOP pass');
+  return { ...b.finish('loop'), ...(trace.spadjust !== undefined ? { spadjust: trace.spadjust } : {}) };
+}

@@ -1,0 +1,93 @@
+// Trace files: a sequence of traces in the -jdump text (start line, IR with snapshots and the
+// register column, stop line) followed by a `---- SCENARIO` section. Parsing gives a typed
+// TraceSet; printing gives the canonical text back (round trip). Blank lines and `;` comment
+// lines are allowed between sections and are not kept.
+
+import { IrParseError, textLocation } from './errors';
+import { printTrace } from './dump-print';
+import { splitLines, START_LINE, TraceBlockReader, type SourceLine } from './dump-parse';
+import type { ReturnSite, Scenario, Trace, TraceSet } from './trace';
+import { formatLuaValue, parseLuaValue } from './values';
+
+export const SCENARIO_HEADER = '---- SCENARIO';
+
+export const SCENARIO_DEFAULTS = { stackSlots: 256, base: 2, times: 1, budget: 100000 } as const;
+
+function isSkippable(text: string): boolean {
+  return text.trim() === '' || text.startsWith(';');
+}
+
+export function parseTraceFile(text: string, file?: string): TraceSet {
+  const lines = splitLines(text);
+  const reader = new TraceBlockReader(lines, file);
+  const traces: Trace[] = [];
+  let i = 0;
+  while (i < lines.length) {
+    const src = lines[i];
+    if (isSkippable(src.text)) i++;
+    else if (START_LINE.test(src.text)) {
+      const { trace, next } = reader.read(i);
+      traces.push(trace);
+      i = next;
+    } else if (src.text === SCENARIO_HEADER) {
+      return { traces, ...parseScenario(lines.slice(i + 1), file, src) };
+    } else {
+      throw new IrParseError(textLocation(file, src.line, 1), `expected \`---- TRACE N start ...\` or \`${SCENARIO_HEADER}\`, got \`${src.text.slice(0, 40)}\``);
+    }
+  }
+  return { traces, returnSites: [] };
+}
+
+function parseScenario(lines: readonly SourceLine[], file: string | undefined, header: SourceLine): { scenario: Scenario; returnSites: ReturnSite[] } {
+  const slots: { slot: number; value: ReturnType<typeof parseLuaValue> & object }[] = [];
+  const returnSites: ReturnSite[] = [];
+  const fields: { stackSlots?: number; base?: number; enter?: number; times?: number; budget?: number; until?: { trace: number; exit: number } } = {};
+  for (const src of lines) {
+    const t = src.text;
+    if (isSkippable(t)) continue;
+    const err = (col: number, message: string): never => {
+      throw new IrParseError(textLocation(file, src.line, col), message);
+    };
+    let m: RegExpExecArray | null;
+    if ((m = /^(stack|base|enter|times|budget) (\d+)$/.exec(t))) {
+      const key = ({ stack: 'stackSlots', base: 'base', enter: 'enter', times: 'times', budget: 'budget' } as const)[m[1] as 'stack'];
+      fields[key] = Number(m[2]);
+    } else if ((m = /^until (\d+)\/(\d+)$/.exec(t))) {
+      fields.until = { trace: Number(m[1]), exit: Number(m[2]) };
+    } else if ((m = /^slot #(\d+) = (.*)$/.exec(t))) {
+      const value = parseLuaValue(m[2]);
+      if (!value) err(t.indexOf('=') + 3, `\`${m[2]}\` is not a value; expected nil, false, true, a number, \`str "text"\`, \`fun name\`, \`tab {0x..}\` or \`raw 0xHEX\``);
+      slots.push({ slot: Number(m[1]), value: value! });
+    } else if ((m = /^retpc \[0x([0-9a-f]+)\] delta (\d+)$/.exec(t))) {
+      returnSites.push({ pc: BigInt('0x' + m[1]), delta: Number(m[2]) });
+    } else {
+      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
+    }
+  }
+  if (fields.enter === undefined) throw new IrParseError(textLocation(file, header.line, 1), 'the scenario needs `enter N` (the trace to enter)');
+  const scenario: Scenario = {
+    stackSlots: fields.stackSlots ?? SCENARIO_DEFAULTS.stackSlots,
+    base: fields.base ?? SCENARIO_DEFAULTS.base,
+    slots,
+    enter: fields.enter,
+    times: fields.times ?? SCENARIO_DEFAULTS.times,
+    ...(fields.until ? { until: fields.until } : {}),
+    budget: fields.budget ?? SCENARIO_DEFAULTS.budget,
+  };
+  return { scenario, returnSites };
+}
+
+export function printTraceFile(set: TraceSet): string {
+  const parts = set.traces.map((t) => printTrace(t));
+  const sc = set.scenario;
+  if (sc) {
+    const lines = [SCENARIO_HEADER, `stack ${sc.stackSlots}`, `base ${sc.base}`];
+    for (const s of sc.slots) lines.push(`slot #${s.slot} = ${formatLuaValue(s.value)}`);
+    for (const r of set.returnSites) lines.push(`retpc [0x${r.pc.toString(16)}] delta ${r.delta}`);
+    lines.push(`enter ${sc.enter}`, `times ${sc.times}`);
+    if (sc.until) lines.push(`until ${sc.until.trace}/${sc.until.exit}`);
+    lines.push(`budget ${sc.budget}`);
+    parts.push(lines.map((l) => l + '\n').join(''));
+  }
+  return parts.join('\n');
+}
