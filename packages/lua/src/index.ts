@@ -1,0 +1,20 @@
+// Public API of @tracesim/lua: compile Lua-subset source to LuaJIT 2.1 bytecode, list it,
+// and run it on an interpreter whose Lua stack lives in the modelled machine's memory.
+export { compileLua } from './compiler';
+export { listBytecode, bcLine } from './listing';
+export type { Proto, GcConstant, VarInfo } from './proto';
+export { BC, BCDEF, OP_NAMES, HOT_VARIANTS, insA, insB, insC, insD, insJ, insOp, insAD, insABC } from './bytecode';
+export type { OpName } from './bytecode';
+export { LuaError, LuaSyntaxError, LuaRuntimeError, NotSupportedError, LuaBudgetExceeded, JitOptionError } from './errors';
+export { formatNumber } from './numfmt';
+export { LuaInterpreter, LuaThrow } from './interpreter';
+export type { InterpreterOptions, InterpreterHooks, HotEvent, InstructionEvent, TraceEntry, ResumePoint, FrameInfo } from './interpreter';
+export { JitOptions, JIT_PARAMS, JIT_FLAGS, OPT_LEVELS } from './jitparams';
+export type { JitParamName, JitFlagName, JitParams } from './jitparams';
+export { HotCounters, HOTCOUNT_SIZE, HOTCOUNT_LOOP, HOTCOUNT_CALL } from './hotcount';
+export { LuaTable } from './table';
+export { LuaString, LuaFunction, Upvalue, typeName } from './value';
+export type { LuaValue } from './value';
+export { runLua } from './run';
+export type { RunOptions, RunResult } from './run';
+export { readLuaSource } from './source';

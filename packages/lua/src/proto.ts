@@ -1,0 +1,50 @@
+// A compiled function prototype (GCproto): bytecode with line info, constants, upvalue
+// descriptors and debug names, plus the fixed address its bytecode occupies once loaded.
+
+/** A constant table for TDUP: the keys and values the constructor fixes at compile time. */
+export interface TemplateTable {
+  readonly kind: 'template';
+  /** Array part, index 0 = key 0 is unused except for `[0] = …` (LuaJIT keeps t[0] in the array). */
+  readonly entries: ReadonlyArray<readonly [key: number | string | boolean, value: number | string | boolean | null]>;
+}
+
+/** One GC constant: string, child prototype or template table (LuaJIT's kgc, index 0 = first created). */
+export type GcConstant = { readonly kind: 'str'; readonly value: string } | { readonly kind: 'proto'; readonly proto: Proto } | TemplateTable;
+
+export interface VarInfo {
+  readonly name: string;
+  readonly slot: number;
+  /** First pc where the variable is live and the pc where it dies. */
+  startpc: number;
+  endpc: number;
+}
+
+export const UV_LOCAL = 0x8000;
+export const UV_IMMUTABLE = 0x4000;
+
+export interface Proto {
+  readonly chunkname: string;
+  readonly firstline: number;
+  readonly lastline: number;
+  readonly numparams: number;
+  readonly framesize: number;
+  readonly isVararg: boolean;
+  /** Instructions; bc[0] is the FUNCF/FUNCV header. Patched in place (J-variants). */
+  readonly bc: Uint32Array;
+  /** Source line of each instruction. */
+  readonly lines: Int32Array;
+  readonly knum: readonly number[];
+  readonly kgc: readonly GcConstant[];
+  /** Upvalue descriptors: parent slot | UV_LOCAL, or the parent's upvalue index. */
+  readonly uv: readonly number[];
+  readonly uvnames: readonly string[];
+  readonly vars: readonly VarInfo[];
+  readonly children: readonly Proto[];
+  /** Address of bc[0] in the modelled machine's bytecode region; set when loaded. */
+  bcAddress: number;
+}
+
+/** `file:line` as LuaJIT's funcinfo().loc prints it. */
+export function protoLocation(p: Proto): string {
+  return `${p.chunkname}:${p.firstline}`;
+}

@@ -1,0 +1,1 @@
+print(pcall(function() return "10" < 9 end))

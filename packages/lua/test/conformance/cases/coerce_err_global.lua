@@ -1,0 +1,1 @@
+print(undefinedvar + 1)

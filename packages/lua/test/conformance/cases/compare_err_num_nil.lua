@@ -1,0 +1,2 @@
+local n = 5
+if n > nil then print(1) end

@@ -1,0 +1,2 @@
+local t, u = {}, {}
+print(t < u)

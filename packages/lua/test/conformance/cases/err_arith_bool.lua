@@ -1,0 +1,2 @@
+local flag = true
+print(flag * 2)

@@ -1,0 +1,2 @@
+local t = {v = {}}
+print(t.v - 1)

@@ -1,0 +1,1 @@
+for i = "x", 10 do end

@@ -1,0 +1,1 @@
+print(notable.field)

@@ -1,0 +1,3 @@
+local cfg
+local function get() return cfg.name end
+print(get())

@@ -1,0 +1,3 @@
+local t = {}
+local k
+t[k] = 1

@@ -1,0 +1,4 @@
+local function f()
+  error("inside f")
+end
+f()

@@ -1,0 +1,3 @@
+print(pcall(math.floor, "x"))
+print(pcall(math.floor))
+print(pcall(math.max))

@@ -1,0 +1,5 @@
+print(pcall(error, 42))
+local ok, e = pcall(error, {code = 7})
+print(ok, type(e), e.code)
+print(pcall(error))
+print(pcall(error, nil))

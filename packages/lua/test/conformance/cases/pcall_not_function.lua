@@ -1,0 +1,2 @@
+print(pcall(42))
+print(pcall(nil))

@@ -1,0 +1,3 @@
+local function f(n) return 1 + f(n + 1) end
+local ok, e = pcall(f, 1)
+print(ok, e)

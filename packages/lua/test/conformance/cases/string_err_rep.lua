@@ -1,0 +1,2 @@
+print(pcall(string.rep))
+print(pcall(string.sub))

@@ -1,0 +1,2 @@
+print(pcall(string.format, "%d", "x"))
+print(pcall(string.format, "%d"))

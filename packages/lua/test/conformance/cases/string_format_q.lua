@@ -1,0 +1,1 @@
+print(string.format("%q", "he said \"hi\"\n\\"))

@@ -1,0 +1,1 @@
+print(pcall(table.concat, {1, {}, 3}))
