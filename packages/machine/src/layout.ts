@@ -64,7 +64,8 @@ export const REGIONS = {
   bytecode: { name: 'bytecode', base: 0x0040_0000, size: 0x0040_0000, perm: 'r' },
   luaStack: { name: 'Lua stack', base: 0x0100_0000, size: 0x0010_0000, perm: 'rw' },
   heap: { name: 'heap', base: 0x1000_0000, size: 0x0100_0000, perm: 'rw' },
-  mcode: { name: 'mcode area', base: 0x5555_0000_0000, size: 0x0020_0000, perm: 'rwx' },
+  // Within rel32 reach of the trap page, as LuaJIT keeps mcode near lj_vm_exit_handler.
+  mcode: { name: 'mcode area', base: 0x4000_0000, size: 0x0020_0000, perm: 'rwx' },
   cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
 } as const satisfies Record<string, Region>;
 

@@ -5,6 +5,7 @@ import { runCommand } from './run';
 import { asmCommand } from './asm';
 import { disasmCommand } from './disasm';
 import { execCommand } from './exec';
+import { demoCommand } from './demo';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandModule<any, any>[] = [
@@ -13,4 +14,5 @@ export const COMMANDS: CommandModule<any, any>[] = [
   execCommand,
   bcCommand,
   runCommand,
+  demoCommand,
 ];
