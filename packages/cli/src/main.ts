@@ -5,8 +5,10 @@ import { COMMANDS } from './commands';
 import { reportFailure } from './failure';
 
 export function main(argv: readonly string[]): void {
-  const parser = yargs([...argv])
+  const parser = yargs(splitAttachedOptimizations(argv))
     .scriptName('tracesim')
+    // LuaJIT spells options -jv and -O3: keep -jv whole rather than as -j -v.
+    .parserConfiguration({ 'short-option-groups': false })
     .usage('$0 <command> [options]\n\nA LuaJIT-2.1-style trace-compiler simulator that runs real x86-64 code on a CPU model and checks the host stack.')
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')
@@ -26,6 +28,11 @@ export function main(argv: readonly string[]): void {
   } catch (err) {
     reportFailure(err);
   }
+}
+
+/** LuaJIT's attached form `-Ohotloop=1,hotexit=2` becomes `-O hotloop=1,hotexit=2`. */
+function splitAttachedOptimizations(argv: readonly string[]): string[] {
+  return argv.flatMap((arg) => (/^-O./.test(arg) ? ['-O', arg.slice(2)] : [arg]));
 }
 
 /** A command-line usage mistake (unknown option, missing argument): exit code 2. */
