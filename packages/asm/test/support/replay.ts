@@ -1,0 +1,24 @@
+// Replays a register allocation forwards over an abstract register file and spill area: every
+// operand register must hold the value the instruction reads, every reload must find its value
+// in its slot. The oracle for allocator tests; it knows nothing of how the allocation was made.
+
+import type { AllocIns, Allocation } from '../../src';
+
+/** Replays the allocation forwards; fails on the first read that finds the wrong value. */
+export function replay(program: readonly AllocIns[], alloc: Allocation): void {
+  const inReg = new Map<number, number>();
+  const inSlot = new Map<number, number>();
+  program.forEach((ins, at) => {
+    const a = alloc.ins[at];
+    ins.uses.forEach((use, k) => expect([at, k, inReg.get(a.operands[k])]).toEqual([at, k, use]));
+    if (a.dest !== undefined) inReg.set(a.dest, at);
+    if (a.spillStore !== undefined) {
+      expect(a.dest).toBeDefined();
+      inSlot.set(a.spillStore, at);
+    }
+    for (const r of a.reloadsAfter) {
+      expect(inSlot.get(r.slot)).toBe(r.value);
+      inReg.set(r.reg, r.value);
+    }
+  });
+}
