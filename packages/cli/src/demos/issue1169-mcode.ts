@@ -1,47 +1,43 @@
 // Demo: LuaJIT #1169 in machine code. A parent trace with a 0x10-byte frame (modelled on
 // trace 4 of fixtures/corpus/issue1169_num17.jdump) has its exit 0 patched to a side trace
-// that ends like Debian LuaJIT's trace 5: `add rsp, +0x10; jmp <own start>`. The code runs
-// on the CPU model under the host-stack monitor; the fixed variant ends at exit_interp.
+// that ends like Debian LuaJIT's trace 5: `add rsp, +0x10; jmp <own start>`. Heads, tails,
+// exit stubs and the exit patch come from the backend (@tracesim/asm); the code runs on the
+// CPU model under the host-stack monitor. The fixed variant's tail goes to exit_interp.
+import { exitStubAddress, exitStubGroup, patchExit, traceHead, traceTail, type CodeSequence } from '@tracesim/asm';
 import { Cpu, HostStackMonitor, Memory, describeViolation, type Violation } from '@tracesim/cpu-sim';
 import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
-import { assemble, formatInstruction } from '@tracesim/x86';
+import { assemble, decodeAll, formatInstruction } from '@tracesim/x86';
 
 const PARENT = 4;
 const SIDE = 5;
 const SPADJUST = 0x10;
 const LAPS = 3;
 
-const stubs = REGIONS.mcode.base;
-const parentStart = stubs + 0x100;
-const sideStart = stubs + 0x200;
-const vmstate = `[r14${DISPATCH_OFFSETS.vmstate < 0 ? '-' : '+'}0x${Math.abs(DISPATCH_OFFSETS.vmstate).toString(16)}]`;
+const stubsAt = REGIONS.mcode.base;
+const parentAt = stubsAt + 0x100;
+const sideAt = stubsAt + 0x200;
 const exitHandler = trapAddress('exit_handler');
 const exitInterp = trapAddress('exit_interp');
 
-/** Exit stubs 0 and 1 of group 0 in LuaJIT's layout: `push lo; jmp short tail`, then the tail. */
-const STUB_CODE = `push 0x0\njmp ${stubs + 6}\npush 0x1\npush 0x0\njmp ${exitHandler}`;
-const stubAddress = (exit: number) => stubs + 4 * exit;
+type Piece = (at: number) => { readonly bytes: Uint8Array };
 
-/** Parent trace: frame of SPADJUST bytes; its guard (exit 0) is patched to jump to the side trace. */
-const PARENT_CODE = [
-  `add rsp, -0x${SPADJUST.toString(16)}`,
-  `mov dword ${vmstate}, ${PARENT}`,
-  'cmp rcx, 0x0',
-  `jnz ${sideStart}`,
-  `add rsp, 0x${SPADJUST.toString(16)}`,
-  `jmp ${exitInterp}`,
-].join('\n');
-
-/** Side trace: spdelta 0, so no head adjustment; rax counts laps until its guard (exit 1) fails. */
-function sideCode(linkToSelf: boolean): string {
-  return [
-    `mov dword ${vmstate}, ${SIDE}`,
-    'sub rax, 0x1',
-    `jz ${stubAddress(1)}`,
-    `add rsp, 0x${SPADJUST.toString(16)}`,
-    `jmp ${linkToSelf ? sideStart : exitInterp}`,
-  ].join('\n');
+/** Lays pieces of code out one after another from `address` and joins their bytes. */
+function layOut(address: number, pieces: Piece[]): Uint8Array {
+  const chunks: Uint8Array[] = [];
+  let at = address;
+  for (const piece of pieces) {
+    const { bytes } = piece(at);
+    chunks.push(bytes);
+    at += bytes.length;
+  }
+  const joined = new Uint8Array(at - address);
+  chunks.reduce((offset, chunk) => (joined.set(chunk, offset), offset + chunk.length), 0);
+  return joined;
 }
+
+/** A guard in LuaJIT's form: an instruction setting flags, then `jcc rel32` to an exit stub. */
+const guard = (text: string): Piece => (at) => assemble(text, { address: at, long: true });
+const head = (trace: number, rspDrop: number): Piece => (at): CodeSequence => traceHead(trace, rspDrop, at);
 
 export interface DemoRun {
   readonly listing: string[];
@@ -50,21 +46,33 @@ export interface DemoRun {
 }
 
 function runVariant(linkToSelf: boolean): DemoRun {
+  const stubs = exitStubGroup(0, stubsAt, exitHandler);
+  const stub = (exit: number) => exitStubAddress([stubsAt], exit);
+  const parent = layOut(parentAt, [
+    head(PARENT, SPADJUST),
+    guard(`cmp rcx, 0x0\njnz ${stub(0)}`),
+    (at) => traceTail(SPADJUST, { kind: 'exit_interp' }, at),
+  ]);
+  // Side trace: it needs no frame of its own (spdelta 0) but inherits the parent's 0x10 bytes.
+  const sideLink = linkToSelf ? { kind: 'trace', number: SIDE, address: sideAt } as const : { kind: 'exit_interp' } as const;
+  const side = layOut(sideAt, [head(SIDE, 0), guard(`sub rax, 0x1\njz ${stub(1)}`), (at) => traceTail(SPADJUST, sideLink, at)]);
+  patchExit(parent, parentAt, stub(0), sideAt, PARENT);
+
   const memory = new Memory();
-  memory.map(REGIONS.mcode.base, 0x1000, 'rx', REGIONS.mcode.name);
-  memory.map(REGIONS.trap.base, REGIONS.trap.size, REGIONS.trap.perm, REGIONS.trap.name);
-  memory.map(REGIONS.global.base, REGIONS.global.size, REGIONS.global.perm, REGIONS.global.name);
-  memory.map(REGIONS.cStack.base, REGIONS.cStack.size, REGIONS.cStack.perm, REGIONS.cStack.name);
-  const listing: string[] = [];
-  const place = (title: string, address: number, text: string) => {
-    const { instructions, bytes } = assemble(text, { address });
-    memory.writeBytes(address, bytes);
+  for (const region of [REGIONS.mcode, REGIONS.trap, REGIONS.global, REGIONS.cStack]) {
+    memory.map(region.base, region.size, region.perm, region.name);
+  }
+  memory.writeBytes(stubsAt, stubs.bytes);
+  memory.writeBytes(parentAt, parent);
+  memory.writeBytes(sideAt, side);
+
+  const listing = [`---- exit stubs: group 0 at ${stubsAt.toString(16)}, exit N at +4*N, tail -> exit_handler`];
+  const show = (title: string, at: number, bytes: Uint8Array) => {
     listing.push(`---- ${title}`);
-    for (const ins of instructions) listing.push(`${ins.address.toString(16)}  ${formatInstruction(ins)}`);
+    for (const ins of decodeAll(bytes, at)) listing.push(`${ins.address.toString(16)}  ${formatInstruction(ins)}`);
   };
-  place('exit stubs 0-1', stubs, STUB_CODE);
-  place(`TRACE ${PARENT} mcode (root, spadjust 0x${SPADJUST.toString(16)})`, parentStart, PARENT_CODE);
-  place(`TRACE ${SIDE} mcode (side ${PARENT}/0, ${linkToSelf ? 'stop -> down-recursion' : 'stop -> interpreter'})`, sideStart, sideCode(linkToSelf));
+  show(`TRACE ${PARENT} mcode (root, spadjust 0x${SPADJUST.toString(16)}; exit 0 patched to trace ${SIDE})`, parentAt, parent);
+  show(`TRACE ${SIDE} mcode (side ${PARENT}/0, stop -> ${linkToSelf ? 'down-recursion' : 'interpreter'})`, sideAt, side);
 
   const cpu = new Cpu(memory);
   let stoppedAt = '';
@@ -76,17 +84,17 @@ function runVariant(linkToSelf: boolean): DemoRun {
     vmstateAddress: DISPATCH + DISPATCH_OFFSETS.vmstate,
     exitHandler,
     exitInterp,
-    exitStubs: { start: stubs, end: stubs + 0x10 },
+    exitStubs: { start: stubsAt, end: stubsAt + stubs.bytes.length },
     onViolation: 'continue',
     sourceLine: () => 'issue1169_num17.lua:7',
   });
-  monitor.registerTrace({ number: PARENT, start: parentStart, spadjust: SPADJUST });
-  monitor.registerTrace({ number: SIDE, start: sideStart, spadjust: SPADJUST, parent: PARENT, parentExit: 0 });
+  monitor.registerTrace({ number: PARENT, start: parentAt, spadjust: SPADJUST });
+  monitor.registerTrace({ number: SIDE, start: sideAt, spadjust: SPADJUST, parent: PARENT, parentExit: 0 });
   cpu.state.setRegNumber(14, DISPATCH);
   cpu.state.setRegNumber(0, LAPS);
   cpu.state.setRegNumber(1, 1);
   cpu.state.rsp = RSP0;
-  cpu.state.rip = parentStart;
+  cpu.state.rip = parentAt;
   cpu.run({ maxSteps: 10_000 });
   return { listing, violations: monitor.violations, stoppedAt };
 }
@@ -103,8 +111,8 @@ export function issue1169McodeDemo(): { lines: string[]; unfixed: DemoRun; fixed
     `Run on the CPU model (monitor on, --on-violation=continue): ${unfixed.violations.length} violation(s), stopped at ${unfixed.stoppedAt}`,
     ...unfixed.violations.map(describeViolation),
     '',
-    `Fixed LuaJIT (commit cae36118) never lets a side trace link down-recursion to itself; with the tail jumping to exit_interp instead:`,
-    ...fixed.listing.slice(-6),
+    'Fixed LuaJIT (commit cae36118) never lets a side trace link down-recursion to itself; with the tail jumping to exit_interp instead:',
+    ...fixed.listing.slice(fixed.listing.findIndex((l) => l.startsWith(`---- TRACE ${SIDE}`))),
     `Run: ${fixed.violations.length} violation(s), stopped at ${fixed.stoppedAt}`,
   ];
   return { lines, unfixed, fixed };
