@@ -9,17 +9,6 @@ import {
 } from '@tracesim/x86';
 import { FLAG_EFFECTS, SANDBOX, type FlagEffect } from '../src';
 
-/** mulberry32: small, seedable, good enough for test inputs. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export class Random {
   constructor(readonly next: () => number) {}

@@ -3,23 +3,13 @@
 // isTieRounding), and its bytecode listing must match `luajit -bl`. Both oracles run once
 // for the whole batch. DIFF_SEED / DIFF_PROGRAMS override the seed and the count.
 import { execFileSync } from 'child_process';
+import { seededRandom } from '@tracesim/machine';
 import { compileLua, listBytecode } from '../src';
 import { runChunk } from './helpers';
 
 const SEED = Number(process.env.DIFF_SEED ?? 0x5eed1234);
 const PROGRAMS = Number(process.env.DIFF_PROGRAMS ?? 1000);
 
-/** A small deterministic PRNG (mulberry32), so the programs depend only on SEED. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class ProgramGenerator {
   private vars: string[] = [];
@@ -126,7 +116,7 @@ class ProgramGenerator {
 }
 
 function generate(): string[] {
-  const rnd = prng(SEED);
+  const rnd = seededRandom(SEED);
   return Array.from({ length: PROGRAMS }, () => new ProgramGenerator(rnd).program());
 }
 

@@ -1,3 +1,4 @@
-// Public API of @tracesim/machine: the address map and the TValue encoding.
+// Public API of @tracesim/machine: the address map, the TValue encoding and the seeded random source.
 export * from './layout';
 export * from './tvalue';
+export * from './random';
