@@ -12,3 +12,4 @@ export {
 export { allocInput, allocateTrace, registerColumns } from './trace-alloc';
 export { formatJdumpInstruction, formatMcodeLine } from './jdump-syntax';
 export { patchExit } from './exit-patch';
+export * from './assembled';

@@ -56,7 +56,16 @@ export const DISPATCH_OFFSETS = {
   jitBase: -0xe08,
   /** g->tmpbuf.L / the current lua_State pointer. */
   curL: -0xe10,
+  /** Backend scratch cells (tracesim's own, above DISPATCH): BASE saved across helper calls. */
+  savedBase: 0x100,
+  /** A 16-byte cell a parallel move parks one value in to break a cycle. */
+  moveTemp: 0x110,
+  /** The parent-transfer area: a side trace's head copies the values it inherits here first. */
+  parentTransfer: 0x200,
 } as const;
+
+/** How many 8-byte values the parent-transfer area holds. */
+export const PARENT_TRANSFER_SLOTS = 256;
 
 export const REGIONS = {
   trap: { name: 'trap page', base: TRAP_BASE, size: PAGE_SIZE, perm: 'r' },
