@@ -13,3 +13,7 @@ export { allocInput, allocateTrace, registerColumns } from './trace-alloc';
 export { formatJdumpInstruction, formatMcodeLine } from './jdump-syntax';
 export { patchExit } from './exit-patch';
 export * from './assembled';
+export { assembleTraceSet, type AssembleOptions } from './assemble';
+export { HELPER_TRAPS } from './helper-traps';
+export { SCRATCH, type Home } from './regalloc';
+export { sequentializeMoves, type Move, type Loc } from './parallel-move';

@@ -1,9 +1,11 @@
-// The register allocator skeleton: LuaJIT-style backwards linear scan over a trace's values.
-// Walking from the last instruction to the first, a value's register is taken at its last use
-// and released at its definition. When a class runs out of registers the value defined
-// earliest is evicted (LuaJIT's ra_evict cost): it gets a spill slot (frame.ts), is stored
-// there at its definition and reloaded into the evicted register right after the instruction
-// that needed the room. `regs` caps the allocatable registers per class (`--regs N`).
+// The register allocator: a LuaJIT-style backwards linear scan over a trace's values. Walking
+// from the last instruction to the first, a value's register is taken at its last use and
+// released at its definition. When a class runs out of registers the value defined earliest is
+// evicted (LuaJIT's ra_evict cost): it gets a spill slot (frame.ts), is stored there at its
+// definition and reloaded into the evicted register right after the instruction that needed
+// the room. Snapshot values are "soft" uses: they keep a register only if one is free, else
+// they live in their spill slot, and every guard of one snapshot sees them in the same home.
+// Calls evict the registers they clobber. `regs` caps the allocatable registers per class.
 
 import { AsmError, AsmRangeError } from './errors';
 import { SpillSlots } from './frame';
@@ -12,13 +14,20 @@ export type RegClass = 'gpr' | 'fpr';
 
 /**
  * Allocatable registers per class in the order they are handed out, by register id (0-15 the
- * GPRs, 16-31 xmm0-15, as in the -jdump `r` column). Never allocated: rsp (4), BASE = rdx (2)
- * and DISPATCH = r14 (14). Callee-saved registers come first, as LuaJIT prefers them.
+ * GPRs, 16-31 xmm0-15, as in the -jdump `r` column). Never allocated: rsp (4), BASE = rdx (2),
+ * DISPATCH = r14 (14) and the backend's scratch registers r11 and xmm15 (SCRATCH).
+ * Callee-saved registers come first, as LuaJIT prefers them.
  */
 export const ALLOCATION_ORDER = {
-  gpr: [5, 3, 15, 12, 13, 7, 6, 0, 1, 8, 9, 10, 11],
-  fpr: [23, 22, 21, 20, 19, 18, 17, 16, 31, 30, 29, 28, 27, 26, 25, 24],
+  gpr: [5, 3, 15, 12, 13, 7, 6, 0, 1, 8, 9, 10],
+  fpr: [23, 22, 21, 20, 19, 18, 17, 16, 30, 29, 28, 27, 26, 25, 24],
 } as const satisfies Record<RegClass, readonly number[]>;
+
+/** Registers the code generator uses for temporaries; the allocator never hands them out. */
+export const SCRATCH = { gpr: 11, fpr: 31 } as const;
+
+/** Where a value is at some point: a register, or its spill slot. */
+export type Home = { readonly kind: 'reg'; readonly reg: number } | { readonly kind: 'spill'; readonly slot: number };
 
 /** One instruction as the allocator sees it: what it defines and which earlier values it reads. */
 export interface AllocIns {
@@ -26,8 +35,16 @@ export interface AllocIns {
   readonly cls?: RegClass;
   /** A 64-bit value (takes a spill-slot pair). */
   readonly wide: boolean;
-  /** Indices of earlier instructions whose values this one reads, in operand order. */
+  /** Indices of earlier instructions whose values this one reads into registers, in operand order. */
   readonly uses: readonly number[];
+  /** Values needed here in a register if one is free, else in their spill slot (snapshot values, tail sync, loop back-edge). */
+  readonly softUses?: readonly number[];
+  /** The snapshot a guard exits through: every guard of one snapshot sees its soft uses in the same homes. */
+  readonly snapshot?: number;
+  /** Register ids the instruction destroys (a call's caller-saved set): values live across it are spilled. */
+  readonly clobbers?: readonly number[];
+  /** The `->LOOP` label: the allocation records which register each live value holds here. */
+  readonly label?: boolean;
 }
 
 export interface Reload {
@@ -41,6 +58,8 @@ export interface InsAllocation {
   readonly dest?: number;
   /** Register of each use, parallel to AllocIns.uses. */
   readonly operands: readonly number[];
+  /** Homes of the soft uses at this instruction. */
+  readonly softHomes: ReadonlyMap<number, Home>;
   /** The result is also stored to this spill slot right after it is computed. */
   readonly spillStore?: number;
   /** Evicted values reloaded from their slots right after this instruction. */
@@ -51,6 +70,10 @@ export interface Allocation {
   readonly ins: readonly InsAllocation[];
   /** Spill slot of every value that was spilled. */
   readonly spillSlots: ReadonlyMap<number, number>;
+  /** Per snapshot: the home of each value at every guard that exits through it. */
+  readonly snapshotHomes: ReadonlyMap<number, ReadonlyMap<number, Home>>;
+  /** Value → register at the instruction marked `label`. */
+  readonly labelRegs: ReadonlyMap<number, number>;
   readonly evenspill: number;
   readonly spadjust: number;
 }
@@ -65,12 +88,132 @@ export interface AllocOptions {
 interface MutableIns {
   dest?: number;
   operands: number[];
+  softHomes: Map<number, Home>;
   spillStore?: number;
   reloadsAfter: Reload[];
 }
 
 /** The minimum `regs` cap: a two-operand instruction needs both operands in registers. */
 export const MIN_REGS = 2;
+
+class Scan {
+  readonly regOf = new Map<number, number>();
+  readonly owner = new Map<number, number>();
+  readonly spillSlots = new Map<number, number>();
+  readonly slots = new SpillSlots();
+  readonly result: MutableIns[];
+  readonly snapshotHomes = new Map<number, Map<number, Home>>();
+  labelRegs = new Map<number, number>();
+
+  constructor(
+    readonly program: readonly AllocIns[],
+    readonly allowed: Record<RegClass, readonly number[]>,
+    readonly regs: number,
+    readonly location: (index: number) => string,
+  ) {
+    this.result = program.map(() => ({ operands: [], softHomes: new Map(), reloadsAfter: [] }));
+  }
+
+  release(reg: number): void {
+    this.regOf.delete(this.owner.get(reg)!);
+    this.owner.delete(reg);
+  }
+
+  assign(value: number, reg: number): number {
+    this.regOf.set(value, reg);
+    this.owner.set(reg, value);
+    return reg;
+  }
+
+  slotOf(value: number): number {
+    let slot = this.spillSlots.get(value);
+    if (slot === undefined) {
+      slot = this.slots.allocate(this.program[value].wide, this.location(value));
+      this.spillSlots.set(value, slot);
+    }
+    return slot;
+  }
+
+  /** Moves the value in `reg` to its spill slot from instruction `at` on (it is reloaded after `at`). */
+  evict(reg: number, at: number): void {
+    const value = this.owner.get(reg)!;
+    this.result[at].reloadsAfter.push({ value, reg, slot: this.slotOf(value) });
+    this.release(reg);
+  }
+
+  free(cls: RegClass): number | undefined {
+    return this.allowed[cls].find((r) => !this.owner.has(r));
+  }
+
+  /** A register of `cls` for `value` at instruction `at`, evicting if none is free. */
+  take(cls: RegClass, value: number, at: number, pinned: ReadonlySet<number>): number {
+    const free = this.free(cls);
+    if (free !== undefined) return this.assign(value, free);
+    let victim: number | undefined;
+    for (const r of this.allowed[cls]) {
+      if (pinned.has(r)) continue;
+      if (victim === undefined || this.owner.get(r)! < this.owner.get(victim)!) victim = r;
+    }
+    if (victim === undefined) {
+      throw new AsmRangeError(this.location(at), `needs more than ${this.regs} ${cls} registers at once; raise --regs`);
+    }
+    this.evict(victim, at);
+    return this.assign(value, victim);
+  }
+
+  /** A soft use: the value's register if it has one, else a free register, else its spill slot. */
+  softHome(value: number, want?: Home): Home {
+    const cur = this.regOf.get(value);
+    if (want?.kind === 'spill') return want;
+    if (want?.kind === 'reg') {
+      if (cur === want.reg) return want;
+      if (cur === undefined && !this.owner.has(want.reg)) return { kind: 'reg', reg: this.assign(value, want.reg) };
+      return { kind: 'spill', slot: this.slotOf(value) };
+    }
+    if (cur !== undefined) return { kind: 'reg', reg: cur };
+    const free = this.free(this.program[value].cls!);
+    if (free !== undefined) return { kind: 'reg', reg: this.assign(value, free) };
+    return { kind: 'spill', slot: this.slotOf(value) };
+  }
+
+  step(at: number): void {
+    const ins = this.program[at];
+    const out = this.result[at];
+    if (ins.label) this.labelRegs = new Map(this.regOf);
+    if (ins.cls !== undefined) {
+      // Definition: a value kept only in its slot below still needs a register to be computed in.
+      let dest = this.regOf.get(at);
+      if (dest === undefined && this.spillSlots.has(at)) dest = this.take(ins.cls, at, at, new Set());
+      if (dest !== undefined) {
+        out.dest = dest;
+        this.release(dest);
+      }
+      out.spillStore = this.spillSlots.get(at);
+    }
+    for (const reg of ins.clobbers ?? []) if (this.owner.has(reg)) this.evict(reg, at);
+    const pinned = new Set<number>();
+    for (const use of ins.uses) {
+      this.checkOperand(use, at);
+      const reg = this.regOf.get(use) ?? this.take(this.program[use].cls!, use, at, pinned);
+      pinned.add(reg);
+      out.operands.push(reg);
+    }
+    const shared = ins.snapshot === undefined ? undefined : this.snapshotHomes.get(ins.snapshot);
+    const homes = new Map<number, Home>();
+    for (const use of ins.softUses ?? []) {
+      this.checkOperand(use, at);
+      homes.set(use, this.softHome(use, shared?.get(use)));
+    }
+    out.softHomes = homes;
+    if (ins.snapshot !== undefined) this.snapshotHomes.set(ins.snapshot, homes);
+  }
+
+  checkOperand(use: number, at: number): void {
+    if (!(use >= 0 && use < at && this.program[use].cls !== undefined)) {
+      throw new AsmError(this.location(at), `operand ${use} is not an earlier instruction with a value`);
+    }
+  }
+}
 
 export function allocateRegisters(program: readonly AllocIns[], opts: AllocOptions): Allocation {
   const regs = opts.regs ?? Math.max(ALLOCATION_ORDER.gpr.length, ALLOCATION_ORDER.fpr.length);
@@ -81,63 +224,14 @@ export function allocateRegisters(program: readonly AllocIns[], opts: AllocOptio
     gpr: ALLOCATION_ORDER.gpr.slice(0, regs),
     fpr: ALLOCATION_ORDER.fpr.slice(0, regs),
   };
-  const regOf = new Map<number, number>();
-  const owner = new Map<number, number>();
-  const spillSlots = new Map<number, number>();
-  const slots = new SpillSlots();
-  const result: MutableIns[] = program.map(() => ({ operands: [], reloadsAfter: [] }));
-
-  const release = (reg: number): void => {
-    regOf.delete(owner.get(reg)!);
-    owner.delete(reg);
+  const scan = new Scan(program, allowed, regs, opts.location);
+  for (let at = program.length - 1; at >= 0; at--) scan.step(at);
+  return {
+    ins: scan.result,
+    spillSlots: scan.spillSlots,
+    snapshotHomes: scan.snapshotHomes,
+    labelRegs: scan.labelRegs,
+    evenspill: scan.slots.evenspill,
+    spadjust: scan.slots.spadjust,
   };
-  const assign = (value: number, reg: number): number => {
-    regOf.set(value, reg);
-    owner.set(reg, value);
-    return reg;
-  };
-  /** A register of `cls` for `value` at instruction `at`, evicting if none is free. */
-  const take = (cls: RegClass, value: number, at: number, pinned: ReadonlySet<number>): number => {
-    const free = allowed[cls].find((r) => !owner.has(r));
-    if (free !== undefined) return assign(value, free);
-    let victim: number | undefined;
-    for (const r of allowed[cls]) {
-      if (pinned.has(r)) continue;
-      if (victim === undefined || owner.get(r)! < owner.get(victim)!) victim = r;
-    }
-    if (victim === undefined) {
-      throw new AsmRangeError(opts.location(at), `needs more than ${regs} ${cls} registers at once; raise --regs`);
-    }
-    const evicted = owner.get(victim)!;
-    if (!spillSlots.has(evicted)) spillSlots.set(evicted, slots.allocate(program[evicted].wide, opts.location(evicted)));
-    result[at].reloadsAfter.push({ value: evicted, reg: victim, slot: spillSlots.get(evicted)! });
-    release(victim);
-    return assign(value, victim);
-  };
-
-  for (let at = program.length - 1; at >= 0; at--) {
-    const ins = program[at];
-    const out = result[at];
-    if (ins.cls !== undefined) {
-      // Definition: a value kept only in its slot below still needs a register to be computed in.
-      let dest = regOf.get(at);
-      if (dest === undefined && spillSlots.has(at)) dest = take(ins.cls, at, at, new Set());
-      if (dest !== undefined) {
-        out.dest = dest;
-        release(dest);
-      }
-      out.spillStore = spillSlots.get(at);
-    }
-    const pinned = new Set<number>();
-    for (const use of ins.uses) {
-      const cls = use >= 0 && use < at ? program[use].cls : undefined;
-      if (cls === undefined) {
-        throw new AsmError(opts.location(at), `operand ${use} is not an earlier instruction with a value`);
-      }
-      const reg = regOf.get(use) ?? take(cls, use, at, pinned);
-      pinned.add(reg);
-      out.operands.push(reg);
-    }
-  }
-  return { ins: result, spillSlots, evenspill: slots.evenspill, spadjust: slots.spadjust };
 }

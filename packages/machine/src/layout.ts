@@ -27,6 +27,11 @@ export const TRAP_ENTRIES = [
   'helper_call',
   'helper_modi',
   'helper_pow',
+  'helper_floor',
+  'helper_ceil',
+  'helper_trunc',
+  'helper_fmod',
+  'helper_tick',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 

@@ -1,0 +1,106 @@
+// Assembles a trace set into the mcode area: exit-stub groups first (shared by all traces, as
+// LuaJIT's are), then each trace behind its constant pool, parents before their side traces.
+// Two passes: the first fixes every trace's address (code size does not depend on link
+// targets: tails always use `jmp rel32`), the second encodes the tails' real targets. Finally
+// each parent's exit branches are patched to jump straight into their side traces.
+
+import { REGIONS, trapAddress } from '@tracesim/machine';
+import { findTrace, traceLocation, type Trace, type TraceSet } from '@tracesim/ir';
+import type { AssembledSet, AssembledTrace } from './assembled';
+import { generateTrace } from './codegen';
+import { buildConstPool } from './const-pool';
+import { AsmError } from './errors';
+import { patchExit } from './exit-patch';
+import { EXIT_STUB_LAYOUT, exitStubAddress, exitStubGroup, type ExitStubGroup } from './exitstubs';
+
+export interface AssembleOptions {
+  /** Allocatable registers per class (`--regs N`). */
+  readonly regs?: number;
+  /** First byte of the mcode area to use. */
+  readonly mcodeBase?: number;
+}
+
+const ALIGN = 16;
+const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** Traces ordered so that every side trace comes after its parent. */
+function parentsFirst(set: TraceSet): Trace[] {
+  const placed = new Set<number>();
+  const order: Trace[] = [];
+  let pending = [...set.traces];
+  while (pending.length > 0) {
+    const ready = pending.filter((t) => t.start.kind !== 'side' || placed.has(t.start.parent));
+    if (ready.length === 0) {
+      const t = pending[0];
+      const parent = t.start.kind === 'side' ? t.start.parent : 0;
+      throw new AsmError(traceLocation(t.number), findTrace(set, parent) ? `side traces ${pending.map((p) => p.number).join(', ')} form a parent cycle` : `side trace of trace ${parent}, which is not in the trace set`);
+    }
+    for (const t of ready) {
+      placed.add(t.number);
+      order.push(t);
+    }
+    pending = pending.filter((t) => !placed.has(t.number));
+  }
+  return order;
+}
+
+export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): AssembledSet {
+  const base = opts.mcodeBase ?? REGIONS.mcode.base;
+  const order = parentsFirst(set);
+  const exits = Math.max(1, ...set.traces.map((t) => t.snapshots.length));
+  const groupCount = Math.ceil(exits / EXIT_STUB_LAYOUT.stubsPerGroup);
+  if (groupCount > EXIT_STUB_LAYOUT.maxGroups) {
+    throw new AsmError('trace set', `a trace has ${exits} exits; LuaJIT's exit stubs reach ${EXIT_STUB_LAYOUT.maxGroups * EXIT_STUB_LAYOUT.stubsPerGroup}`);
+  }
+  const stubGroups: ExitStubGroup[] = [];
+  let cursor = base;
+  for (let g = 0; g < groupCount; g++) {
+    const group = exitStubGroup(g, cursor, trapAddress('exit_handler'));
+    stubGroups.push(group);
+    cursor = align(cursor + group.bytes.length);
+  }
+  const groupAddresses = stubGroups.map((g) => g.address);
+  const stubAddress = (exit: number): number => exitStubAddress(groupAddresses, exit);
+
+  const pass = (addresses: ReadonlyMap<number, number>): AssembledTrace[] => {
+    const done = new Map<number, AssembledTrace>();
+    let at = cursor;
+    for (const trace of order) {
+      const pool = buildConstPool(trace, at);
+      const assembled = generateTrace({
+        trace,
+        pool,
+        address: at + pool.bytes.length,
+        regs: opts.regs,
+        stubAddress,
+        linkAddress: (n) => {
+          const target = addresses.get(n);
+          if (target === undefined && !findTrace(set, n)) throw new AsmError(traceLocation(trace.number), `links to trace ${n}, which is not in the trace set`);
+          return target ?? base;
+        },
+        ...(trace.start.kind === 'side' ? { parent: done.get(trace.start.parent) } : {}),
+        returnSites: set.returnSites,
+      });
+      done.set(trace.number, assembled);
+      at = align(assembled.address + assembled.bytes.length);
+    }
+    return order.map((t) => done.get(t.number)!);
+  };
+  const first = pass(new Map());
+  const traces = pass(new Map(first.map((t) => [t.trace.number, t.address])));
+
+  const byNumber = new Map(traces.map((t) => [t.trace.number, t]));
+  for (const t of traces) {
+    if (t.trace.start.kind !== 'side') continue;
+    const parent = byNumber.get(t.trace.start.parent)!;
+    patchExit(parent.bytes, parent.address, stubAddress(t.trace.start.exit), t.address, parent.trace.number);
+  }
+  const chunks = [
+    ...stubGroups.map((g) => ({ address: g.address, bytes: g.bytes })),
+    ...traces.flatMap((t) => {
+      const pool = buildConstPool(t.trace, 0).bytes;
+      return [{ address: t.address - pool.length, bytes: pool }, { address: t.address, bytes: t.bytes }];
+    }),
+  ];
+  return { traces, stubGroups, chunks };
+}

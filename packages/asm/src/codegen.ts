@@ -1,0 +1,597 @@
+// Code generation for one trace: the head (rsp drop and vmstate store; a side trace first copies
+// the values it inherits from its parent's exit into the transfer area), then each IR
+// instruction in order with its spill store and reloads, then either the loop back-edge
+// (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
+// sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
+
+import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import type { Operand } from '@tracesim/x86';
+import {
+  ARITH_OPS, COMPARISON_OPS, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
+  isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
+  type ArithOp, type ComparisonOp, type IRIns, type Ref, type ReturnSite, type Trace,
+} from '@tracesim/ir';
+import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
+import { constBits, constWords, type ConstPool } from './const-pool';
+import { Emitter, gpr, imm, mem, rel, ripRef, xmm, type RipRef } from './emitter';
+import { AsmError } from './errors';
+import { sideTraceFrame } from './frame';
+import { traceHead, traceTail } from './heads-tails';
+import { helperTrap } from './helper-traps';
+import { ABS_MASK, COND, INT_ARITH, INT_COMPARE, INT_MINMAX, negate, NUM_ARITH, NUM_COMPARE, SIGN_MASK } from './op-tables';
+import { sequentializeMoves, type ConstSource, type Loc, type Move } from './parallel-move';
+import { SCRATCH, type Allocation, type Home } from './regalloc';
+import { allocateTrace, loopIndex, registerColumns } from './trace-alloc';
+import { valueRepr, checkedRepr, type ValueRepr } from './value-repr';
+import { formatMcodeLine } from './jdump-syntax';
+
+const RSP = 4;
+const RDX_BASE = 2;
+const R14_DISPATCH = 14;
+const TMP = SCRATCH.gpr;
+const FTMP = SCRATCH.fpr;
+const GPR_ARGS = [7, 6, 2, 1, 8, 9];
+const SLOT_BYTES = 8;
+/** Lua slot s of the current frame is at BASE + 8*(s - 2) (GC64: function and frame link below BASE). */
+const slotDisp = (slot: number): number => SLOT_BYTES * (slot - 2);
+const NUMBER_HI_LIMIT_SIGNED = 0xfff90000 - 0x1_0000_0000;
+const TRANSFER = DISPATCH_OFFSETS.parentTransfer;
+
+export interface TraceCodegenInput {
+  readonly trace: Trace;
+  readonly pool: ConstPool;
+  /** Address of the trace's first instruction. */
+  readonly address: number;
+  readonly regs?: number;
+  readonly stubAddress: (exit: number) => number;
+  /** Head address of a link target trace. */
+  readonly linkAddress: (trace: number) => number;
+  readonly parent?: AssembledTrace;
+  readonly returnSites: readonly ReturnSite[];
+}
+
+/** A value operand at an instruction: in a register, or a constant (read from the pool). */
+type Src = { readonly kind: 'reg'; readonly reg: number } | { readonly kind: 'const'; readonly ref: Ref };
+
+export function generateTrace(input: TraceCodegenInput): AssembledTrace {
+  return new TraceCodegen(input).run();
+}
+
+class TraceCodegen {
+  private readonly trace: Trace;
+  private readonly alloc: Allocation;
+  private readonly e: Emitter;
+  private readonly spadjust: number;
+  private readonly spdelta: number;
+  private readonly transferCell = new Map<number, { cell: number; type: ExitSlot['type'] } | { words: TValueWords }>();
+  private loopAddress?: number;
+
+  constructor(private readonly input: TraceCodegenInput) {
+    this.trace = input.trace;
+    this.alloc = allocateTrace(this.trace, input.regs);
+    this.e = new Emitter(input.address);
+    if (this.trace.start.kind === 'side') {
+      const frame = sideTraceFrame(this.alloc.spadjust, input.parent!.spadjust);
+      this.spadjust = frame.spadjust;
+      this.spdelta = frame.spdelta;
+    } else {
+      this.spadjust = this.alloc.spadjust;
+      this.spdelta = this.alloc.spadjust;
+    }
+  }
+
+  private where(i?: number): string {
+    return i === undefined || i >= this.trace.ins.length ? traceLocation(this.trace.number) : traceLocation(this.trace.number, insRef(i));
+  }
+
+  run(): AssembledTrace {
+    const t = this.trace;
+    this.e.append(traceHead(t.number, this.spdelta, this.e.here));
+    if (t.start.kind === 'side') this.inheritFromParent();
+    t.ins.forEach((ins, i) => {
+      this.instruction(ins, i);
+      const a = this.alloc.ins[i];
+      if (a.spillStore !== undefined && a.dest !== undefined) this.store(spillLoc(a.spillStore), { kind: 'reg', reg: a.dest }, valueRepr(ins.type));
+      for (const r of a.reloadsAfter) this.move({ kind: 'reg', reg: r.reg }, spillLoc(r.slot), valueRepr(t.ins[r.value].type));
+    });
+    if (loopIndex(t) >= 0) this.backEdge();
+    else this.tail();
+    const columns = registerColumns(this.alloc);
+    const trace: Trace = { ...t, spadjust: this.spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) };
+    return {
+      trace,
+      address: this.input.address,
+      bytes: this.e.bytes(),
+      spadjust: this.spadjust,
+      spdelta: this.spdelta,
+      ...(this.loopAddress === undefined ? {} : { loopAddress: this.loopAddress }),
+      exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
+      listing: this.e.lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]),
+    };
+  }
+
+  // ---- values and operands
+
+  private constSrc(ref: Ref, width: 32 | 64 | 128): RipRef {
+    return ripRef(this.input.pool.address(constBits(this.trace, ref, this.where())), width);
+  }
+
+  private sources(ins: IRIns, i: number): Src[] {
+    const info = opInfo(ins.op);
+    const regs = [...this.alloc.ins[i].operands];
+    const refs = [info.op1 === 'ref' ? ins.op1 : 0, info.op2 === 'ref' ? ins.op2 : 0].filter((r) => r !== 0);
+    return refs.map((ref): Src => {
+      if (isConstRef(ref)) return { kind: 'const', ref };
+      if (ref < insRef(0)) throw new AsmError(this.where(i), 'the BASE pointer (ref 0000) as an operand is not supported by the backend');
+      return { kind: 'reg', reg: regs.shift()! };
+    });
+  }
+
+  private int(s: Src): Operand | RipRef {
+    return s.kind === 'reg' ? gpr(s.reg, 32) : this.constSrc(s.ref, 32);
+  }
+
+  /** An int operand for instructions that take an immediate (mov, add, sub, cmp). */
+  private intOrImm(s: Src): Operand | RipRef {
+    return s.kind === 'reg' ? gpr(s.reg, 32) : imm(BigInt.asIntN(32, constBits(this.trace, s.ref, this.where())), 32);
+  }
+
+  private quad(s: Src): Operand | RipRef {
+    return s.kind === 'reg' ? gpr(s.reg, 64) : this.constSrc(s.ref, 64);
+  }
+
+  private num(s: Src): Operand | RipRef {
+    return s.kind === 'reg' ? xmm(s.reg) : this.constSrc(s.ref, 64);
+  }
+
+  private exit(cond: number, i: number): void {
+    const n = snapshotInForce(this.trace, insRef(i));
+    if (n === undefined) throw new AsmError(this.where(i), 'guard has no snapshot in force: add a SNAP before it');
+    this.e.emit('j', [rel(this.input.stubAddress(n), 32)], { cond, long: true, note: n });
+  }
+
+  // ---- instructions
+
+  private instruction(ins: IRIns, i: number): void {
+    const op = ins.op;
+    if (op === 'SLOAD') return this.sload(ins, i);
+    if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
+    if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
+    switch (op) {
+      case 'NOP': case 'USE': case 'CARG': case 'PHI':
+        return;
+      case 'LOOP':
+        this.e.label('->LOOP');
+        this.loopAddress = this.e.here;
+        return;
+      case 'NEG': case 'ABS':
+        return this.unary(ins, i);
+      case 'CONV':
+        return this.conv(ins, i);
+      case 'RETF':
+        return this.retf(ins, i);
+      case 'CALLN': case 'CALLS': case 'CALLL':
+        return this.call(ins, i);
+      default:
+        throw new AsmError(this.where(i), `${op} is not supported by the backend yet`);
+    }
+  }
+
+  private sload(ins: IRIns, i: number): void {
+    const dest = this.alloc.ins[i].dest;
+    const repr = checkedRepr(ins.type, this.where(i));
+    const slot = ins.op1;
+    const mode = ins.op2;
+    const inherited = mode & SLOAD.P ? this.transferCell.get(slot) : undefined;
+    if (inherited) {
+      if (dest !== undefined) this.loadInherited(dest, repr, inherited, i);
+      return;
+    }
+    const at = (width: 32 | 64, extra = 0): Operand => mem(RDX_BASE, slotDisp(slot) + extra, width);
+    if (mode & SLOAD.T) {
+      if (repr === 'num' || repr === 'int') {
+        this.e.emit('cmp', [at(32, 4), imm(NUMBER_HI_LIMIT_SIGNED, 32)]);
+        this.exit(COND.ae, i);
+      } else if (repr === 'tagged') {
+        this.e.emit('mov', [gpr(TMP), at(64)]);
+        this.e.emit('shr', [gpr(TMP), imm(47, 8)]);
+        this.e.emit('cmp', [gpr(TMP, 32), imm(itypeOfType(ins.type), 32)]);
+        this.exit(COND.ne, i);
+      } else {
+        throw new AsmError(this.where(i), `a type check on a ${ins.type} slot is not supported`);
+      }
+    }
+    if (repr === 'int' && ins.guard && mode & SLOAD.C) {
+      this.checkedToInt(at(64), dest, i);
+    } else if (dest !== undefined) {
+      if (repr === 'int') this.e.emit('cvttsd2si', [gpr(dest, 32), at(64)]);
+      else if (repr === 'num') this.e.emit('movsd', [xmm(dest), at(64)]);
+      else this.e.emit('mov', [gpr(dest), at(64)]);
+    }
+  }
+
+  /** cvttsd2si with an exactness check (exit unless the number is an int32; -0 passes), then into dest. */
+  private checkedToInt(source: Operand | RipRef, dest: number | undefined, i: number): void {
+    this.e.emit('cvttsd2si', [gpr(TMP, 32), source]);
+    this.e.emit('cvtsi2sd', [xmm(FTMP), gpr(TMP, 32)]);
+    this.e.emit('ucomisd', [xmm(FTMP), source]);
+    this.exit(COND.p, i);
+    this.exit(COND.ne, i);
+    if (dest !== undefined) this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
+  }
+
+  private arith(ins: IRIns, i: number, op: ArithOp): void {
+    const repr = checkedRepr(ins.type, this.where(i));
+    const [a, b] = this.sources(ins, i);
+    const dest = this.alloc.ins[i].dest;
+    if (repr === 'num') {
+      const mnemonic = NUM_ARITH[op];
+      if (!mnemonic) throw new AsmError(this.where(i), `num ${op} is not supported by the backend`);
+      if (dest !== undefined) this.twoAddress(dest, a, b, 'num', (d, src) => this.e.emit(mnemonic, [d, src]));
+      return;
+    }
+    if (repr !== 'int') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
+    const minmax = INT_MINMAX[op];
+    if (minmax !== undefined) {
+      if (dest === undefined) return;
+      this.e.emit('mov', [gpr(TMP, 32), this.intOrImm(a)]);
+      this.e.emit('cmp', [gpr(TMP, 32), this.intOrImm(b)]);
+      this.e.emit('cmov', [gpr(TMP, 32), this.int(b)], { cond: minmax });
+      this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
+      return;
+    }
+    const row = INT_ARITH[op];
+    if (!row) throw new AsmError(this.where(i), `int ${op} is not supported by the backend`);
+    if (row.overflowGuard) {
+      this.e.emit('mov', [gpr(TMP, 32), this.intOrImm(a)]);
+      this.e.emit(row.mnemonic, [gpr(TMP, 32), row.mnemonic === 'imul' ? this.int(b) : this.intOrImm(b)]);
+      this.exit(COND.o, i);
+      if (dest !== undefined) this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
+    } else if (dest !== undefined) {
+      this.twoAddress(dest, a, b, 'int', (d, src) => this.e.emit(row.mnemonic, [d, src]), row.mnemonic !== 'imul');
+    }
+  }
+
+  /** dest = a OP b for a two-address x86 op, keeping b intact when dest already holds it. */
+  private twoAddress(dest: number, a: Src, b: Src, repr: 'int' | 'num', op: (d: Operand, src: Operand | RipRef) => void, immOk = false): void {
+    const reg = (n: number): Operand => (repr === 'num' ? xmm(n) : gpr(n, 32));
+    const load = (d: number, s: Src): void => {
+      if (s.kind === 'reg' && s.reg === d) return;
+      if (repr === 'num') this.e.emit(s.kind === 'reg' ? 'movaps' : 'movsd', [xmm(d), this.num(s)]);
+      else this.e.emit('mov', [gpr(d, 32), this.intOrImm(s)]);
+    };
+    const src = (s: Src): Operand | RipRef => (repr === 'num' ? this.num(s) : immOk ? this.intOrImm(s) : this.int(s));
+    if (a.kind === 'reg' && a.reg === dest) {
+      op(reg(dest), src(b));
+    } else if (!(b.kind === 'reg' && b.reg === dest)) {
+      load(dest, a);
+      op(reg(dest), src(b));
+    } else {
+      const tmp = repr === 'num' ? FTMP : TMP;
+      load(tmp, a);
+      op(reg(tmp), src(b));
+      if (repr === 'num') this.e.emit('movaps', [xmm(dest), xmm(tmp)]);
+      else this.e.emit('mov', [gpr(dest, 32), gpr(tmp, 32)]);
+    }
+  }
+
+  private unary(ins: IRIns, i: number): void {
+    const repr = checkedRepr(ins.type, this.where(i));
+    const [a] = this.sources(ins, i);
+    const dest = this.alloc.ins[i].dest;
+    if (dest === undefined) return;
+    if (repr === 'num') {
+      if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(dest), this.num(a)]);
+      const mask = this.input.pool.address(ins.op === 'NEG' ? SIGN_MASK : ABS_MASK);
+      this.e.emit(ins.op === 'NEG' ? 'xorpd' : 'andpd', [xmm(dest), ripRef(mask, 128)]);
+    } else if (repr === 'int') {
+      if (ins.op === 'NEG') {
+        if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit('mov', [gpr(dest, 32), this.intOrImm(a)]);
+        this.e.emit('neg', [gpr(dest, 32)]);
+      } else {
+        this.e.emit('mov', [gpr(TMP, 32), this.int(a)]);
+        this.e.emit('neg', [gpr(TMP, 32)]);
+        this.e.emit('cmov', [gpr(TMP, 32), this.int(a)], { cond: COND.s });
+        this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
+      }
+    } else {
+      throw new AsmError(this.where(i), `${ins.type} ${ins.op} is not supported by the backend`);
+    }
+  }
+
+  private compare(ins: IRIns, i: number, op: ComparisonOp): void {
+    const repr = checkedRepr(ins.type, this.where(i));
+    const [a, b] = this.sources(ins, i);
+    if (repr === 'num') return this.compareNum(op, a, b, i);
+    if (repr !== 'int' && op !== 'EQ' && op !== 'NE') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
+    const wide = repr !== 'int';
+    const left = a.kind === 'reg' ? gpr(a.reg, wide ? 64 : 32) : gpr(TMP, wide ? 64 : 32);
+    if (a.kind === 'const') this.e.emit('mov', [left, wide ? this.quad(a) : this.intOrImm(a)]);
+    this.e.emit('cmp', [left, wide ? this.quad(b) : this.intOrImm(b)]);
+    this.exit(negate(INT_COMPARE[op]), i);
+  }
+
+  private compareNum(op: ComparisonOp, a: Src, b: Src, i: number): void {
+    const ucomisd = (x: Src, y: Src): void => {
+      if (x.kind === 'const') this.e.emit('movsd', [xmm(FTMP), this.num(x)]);
+      this.e.emit('ucomisd', [xmm(x.kind === 'reg' ? x.reg : FTMP), this.num(y)]);
+    };
+    if (op === 'EQ') {
+      ucomisd(a, b);
+      this.exit(COND.p, i);
+      this.exit(COND.ne, i);
+    } else if (op === 'NE') {
+      ucomisd(a, b);
+      // jp over the je: unordered operands are not equal, so NE holds.
+      const skip = this.e.here + 2 + 6;
+      this.e.emit('j', [rel(skip, 8)], { cond: COND.p });
+      this.exit(COND.e, i);
+    } else {
+      const row = NUM_COMPARE[op];
+      if (row.swap) ucomisd(b, a);
+      else ucomisd(a, b);
+      this.exit(negate(row.holds), i);
+    }
+  }
+
+  private conv(ins: IRIns, i: number): void {
+    const c = decodeConv(ins.op2);
+    const [a] = this.sources(ins, i);
+    const dest = this.alloc.ins[i].dest;
+    if (c.dst === 'num' && c.src === 'int') {
+      if (dest !== undefined) this.e.emit('cvtsi2sd', [xmm(dest), this.int(a)]);
+    } else if (c.dst === 'int' && c.src === 'num') {
+      if (c.check === 'check' || c.check === 'index') this.checkedToInt(this.num(a) as Operand, dest, i);
+      else if (dest !== undefined) this.e.emit('cvttsd2si', [gpr(dest, 32), this.num(a)]);
+    } else {
+      throw new AsmError(this.where(i), `CONV ${c.dst}.${c.src} is not supported by the backend`);
+    }
+  }
+
+  private retf(ins: IRIns, i: number): void {
+    const k = isConstRef(ins.op2) ? this.trace.consts[constIndex(ins.op2)] : undefined;
+    if (k?.op !== 'KPTR') throw new AsmError(this.where(i), 'RETF needs a return-PC pointer constant as op2');
+    const site = this.input.returnSites.find((s) => s.pc === k.address);
+    if (!site) throw new AsmError(this.where(i), `no return site for [0x${k.address.toString(16)}]: add \`retpc [0x${k.address.toString(16)}] delta N\` to the scenario`);
+    this.e.emit('mov', [gpr(TMP), imm(k.address, 64)]);
+    this.e.emit('cmp', [mem(RDX_BASE, -SLOT_BYTES, 64), gpr(TMP)]);
+    this.exit(COND.ne, i);
+    if (site.delta !== 0) this.e.emit('add', [gpr(RDX_BASE), imm(-SLOT_BYTES * site.delta, 32)]);
+  }
+
+  private call(ins: IRIns, i: number): void {
+    const helper = HELPERS[ins.op2];
+    if (!helper?.run) throw new AsmError(this.where(i), `helper ${helper?.name ?? ins.op2} cannot be called from a trace`);
+    const args = callArguments(this.trace, ins.op1);
+    if (args.length !== helper.args.length) {
+      throw new AsmError(this.where(i), `${helper.name} takes ${helper.args.length} argument(s), the call passes ${args.length}`);
+    }
+    const regs = [...this.alloc.ins[i].operands];
+    let nextGpr = 0;
+    let nextFpr = 0;
+    const moves: Move[] = args.map((ref, k) => {
+      const fpr = helper.args[k] === 'num';
+      const dst: Loc = { kind: 'reg', reg: fpr ? 16 + nextFpr++ : GPR_ARGS[nextGpr++] };
+      const src: Loc | ConstSource = isConstRef(ref) ? { kind: 'const', bits: constBits(this.trace, ref, this.where(i)) } : { kind: 'reg', reg: regs.shift()! };
+      return { dst, src, width: helper.args[k] === 'int' ? 32 : 64, fpr };
+    });
+    this.e.emit('mov', [mem(R14_DISPATCH, DISPATCH_OFFSETS.savedBase, 64), gpr(RDX_BASE)]);
+    this.parallelMove(moves);
+    this.e.emit('call', [rel(trapAddress(helperTrap(helper.name, this.where(i))), 32)], { long: true, note: helper.name });
+    this.e.emit('mov', [gpr(RDX_BASE), mem(R14_DISPATCH, DISPATCH_OFFSETS.savedBase, 64)]);
+    const dest = this.alloc.ins[i].dest;
+    if (dest === undefined) return;
+    const repr = valueRepr(ins.type);
+    if (repr === 'num') this.e.emit('movaps', [xmm(dest), xmm(16)]);
+    else this.e.emit('mov', [gpr(dest, repr === 'int' ? 32 : 64), gpr(0, repr === 'int' ? 32 : 64)]);
+  }
+
+  // ---- moves
+
+  private parallelMove(moves: readonly Move[]): void {
+    const temp: Loc = { kind: 'mem', base: R14_DISPATCH, disp: DISPATCH_OFFSETS.moveTemp };
+    for (const m of sequentializeMoves(moves, temp)) this.emitMove(m);
+  }
+
+  private move(dst: Loc, src: Loc | ConstSource, repr: ValueRepr): void {
+    this.emitMove({ dst, src, width: repr === 'int' ? 32 : 64, fpr: repr === 'num' });
+  }
+
+  private store(dst: Loc, src: Loc, repr: ValueRepr): void {
+    this.move(dst, src, repr);
+  }
+
+  private emitMove(m: Move): void {
+    const { dst, src, width } = m;
+    const memOf = (l: Loc & { kind: 'mem' }): Operand => mem(l.base, l.disp, width);
+    if (src.kind === 'const') {
+      if (dst.kind === 'reg' && !isXmm(dst.reg)) {
+        this.e.emit('mov', [gpr(dst.reg, width), imm(width === 32 ? BigInt.asIntN(32, src.bits) : src.bits, width === 32 ? 32 : 64)]);
+        return;
+      }
+      if (dst.kind === 'mem' && width === 32) {
+        this.e.emit('mov', [memOf(dst), imm(BigInt.asIntN(32, src.bits), 32)]);
+        return;
+      }
+      this.e.emit('mov', [gpr(TMP), imm(src.bits, 64)]);
+      if (dst.kind === 'reg') this.e.emit('movq', [xmm(dst.reg), gpr(TMP)]);
+      else this.e.emit('mov', [memOf(dst), gpr(TMP)]);
+      return;
+    }
+    if (src.kind === 'mem' && dst.kind === 'mem') {
+      this.e.emit('mov', [gpr(TMP, width), memOf(src)]);
+      this.e.emit('mov', [memOf(dst), gpr(TMP, width)]);
+      return;
+    }
+    const regOp = (r: number): Operand => (isXmm(r) ? xmm(r) : gpr(r, width));
+    if (src.kind === 'reg' && dst.kind === 'reg') {
+      const both = isXmm(src.reg) && isXmm(dst.reg);
+      if (both) this.e.emit('movaps', [xmm(dst.reg), xmm(src.reg)]);
+      else if (isXmm(src.reg) || isXmm(dst.reg)) this.e.emit('movq', [regOp(dst.reg), regOp(src.reg)].map((o) => (o.kind === 'gpr' ? gpr(o.num, 64) : o)));
+      else this.e.emit('mov', [gpr(dst.reg, width), gpr(src.reg, width)]);
+      return;
+    }
+    if (src.kind === 'reg' && dst.kind === 'mem') {
+      this.e.emit(isXmm(src.reg) ? 'movsd' : 'mov', [memOf(dst), regOp(src.reg)]);
+      return;
+    }
+    const s = src as Loc & { kind: 'mem' };
+    const d = dst as Loc & { kind: 'reg' };
+    this.e.emit(isXmm(d.reg) ? 'movsd' : 'mov', [regOp(d.reg), memOf(s)]);
+  }
+
+  // ---- side-trace head: values inherited from the parent's exit
+
+  private inheritFromParent(): void {
+    const start = this.trace.start as { kind: 'side'; parent: number; exit: number };
+    const parent = this.input.parent!;
+    const map = parent.exitMaps[start.exit];
+    if (!map) throw new AsmError(this.where(), `parent trace ${start.parent} has no exit ${start.exit}`);
+    const moves: Move[] = [];
+    for (const ins of this.trace.ins) {
+      if (ins.op !== 'SLOAD' || !(ins.op2 & SLOAD.P) || this.transferCell.has(ins.op1)) continue;
+      const entry = map.find((x) => x.slot === ins.op1);
+      if (!entry) continue;
+      if (entry.home.kind === 'const') {
+        this.transferCell.set(ins.op1, { words: entry.home.words });
+        continue;
+      }
+      const cell = TRANSFER + SLOT_BYTES * moves.length;
+      const src: Loc = entry.home.kind === 'reg'
+        ? { kind: 'reg', reg: entry.home.reg }
+        : { kind: 'mem', base: RSP, disp: this.spdelta + 4 * entry.home.slot };
+      moves.push({ dst: { kind: 'mem', base: R14_DISPATCH, disp: cell }, src, width: valueRepr(entry.type) === 'int' ? 32 : 64, fpr: valueRepr(entry.type) === 'num' });
+      this.transferCell.set(ins.op1, { cell, type: entry.type });
+    }
+    for (const m of moves) this.emitMove(m);
+  }
+
+  private loadInherited(dest: number, repr: ValueRepr, from: { cell: number; type: ExitSlot['type'] } | { words: TValueWords }, i: number): void {
+    if ('words' in from) {
+      const bits = wordsToBits(from.words);
+      const value = repr === 'int' ? BigInt(truncateToInt(wordsToNumber(from.words))) : bits;
+      this.move({ kind: 'reg', reg: dest }, { kind: 'const', bits: value }, repr);
+      return;
+    }
+    const parentRepr = valueRepr(from.type);
+    const cell = (width: 32 | 64): Operand => mem(R14_DISPATCH, from.cell, width);
+    if (parentRepr === repr) this.move({ kind: 'reg', reg: dest }, { kind: 'mem', base: R14_DISPATCH, disp: from.cell }, repr);
+    else if (parentRepr === 'int' && repr === 'num') this.e.emit('cvtsi2sd', [xmm(dest), cell(32)]);
+    else if (parentRepr === 'num' && repr === 'int') this.e.emit('cvttsd2si', [gpr(dest, 32), cell(64)]);
+    else throw new AsmError(this.where(i), `SLOAD P of a ${from.type} value from the parent as ${this.trace.ins[i].type}`);
+  }
+
+  // ---- trace end
+
+  private homeLoc(h: Home): Loc {
+    return h.kind === 'reg' ? { kind: 'reg', reg: h.reg } : spillLoc(h.slot);
+  }
+
+  private valueSource(ref: Ref, homes: ReadonlyMap<number, Home>): Loc | ConstSource {
+    if (isConstRef(ref)) return { kind: 'const', bits: constBits(this.trace, ref, this.where()) };
+    const h = homes.get(insIndex(ref));
+    if (!h) throw new AsmError(this.where(insIndex(ref)), 'value has no home at the end of the trace');
+    return this.homeLoc(h);
+  }
+
+  private backEdge(): void {
+    const end = this.alloc.ins[this.trace.ins.length].softHomes;
+    const loop = loopIndex(this.trace);
+    const moves: Move[] = [];
+    const phiLeft = new Set<number>();
+    for (const ins of this.trace.ins) {
+      if (ins.op !== 'PHI') continue;
+      const left = insIndex(ins.op1);
+      phiLeft.add(left);
+      const repr = valueRepr(this.trace.ins[left].type);
+      const src = this.valueSource(ins.op2, end);
+      const width = repr === 'int' ? 32 : 64;
+      const reg = this.alloc.labelRegs.get(left);
+      const slot = this.alloc.spillSlots.get(left);
+      if (reg !== undefined) moves.push({ dst: { kind: 'reg', reg }, src, width, fpr: repr === 'num' });
+      if (slot !== undefined) moves.push({ dst: spillLoc(slot), src, width, fpr: repr === 'num' });
+    }
+    for (const [value, home] of end) {
+      if (value >= loop || phiLeft.has(value)) continue;
+      const reg = this.alloc.labelRegs.get(value);
+      const repr = valueRepr(this.trace.ins[value].type);
+      if (reg !== undefined) moves.push({ dst: { kind: 'reg', reg }, src: this.homeLoc(home), width: repr === 'int' ? 32 : 64, fpr: repr === 'num' });
+    }
+    this.parallelMove(moves);
+    this.e.emit('jmp', [rel(this.loopAddress!, 32)], { note: 'LOOP' });
+  }
+
+  private tail(): void {
+    const t = this.trace;
+    const last = t.snapshots.length - 1;
+    if (last >= 0) {
+      const end = this.alloc.ins[t.ins.length].softHomes;
+      const snap = t.snapshots[last];
+      for (const entry of snap.entries) {
+        if (entry.flags & SNAP_FLAGS.NORESTORE) continue;
+        this.syncSlot(entry.slot, entry.ref, end);
+      }
+      if (snap.baseAdjust !== 0) this.e.emit('add', [gpr(RDX_BASE), imm(SLOT_BYTES * snap.baseAdjust, 32)]);
+    }
+    const target = t.link.target === 0
+      ? { kind: 'exit_interp' as const }
+      : { kind: 'trace' as const, number: t.link.target, address: this.input.linkAddress(t.link.target) };
+    this.e.append(traceTail(this.spadjust, target, this.e.here), target.kind === 'exit_interp' ? 'exit_interp' : undefined);
+  }
+
+  /** Stores a snapshot value into Lua slot `slot` as a TValue (an int becomes a double). */
+  private syncSlot(slot: number, ref: Ref, homes: ReadonlyMap<number, Home>): void {
+    const dst = mem(RDX_BASE, slotDisp(slot), 64);
+    if (isConstRef(ref)) {
+      const w = constWords(this.trace, ref, this.where());
+      this.e.emit('mov', [gpr(TMP), imm(wordsToBits(w), 64)]);
+      this.e.emit('mov', [dst, gpr(TMP)]);
+      return;
+    }
+    const src = this.valueSource(ref, homes) as Loc;
+    const repr = valueRepr(this.trace.ins[insIndex(ref)].type);
+    const operand = src.kind === 'reg' ? undefined : mem(src.base, src.disp, repr === 'int' ? 32 : 64);
+    if (repr === 'int') {
+      this.e.emit('cvtsi2sd', [xmm(FTMP), operand ?? gpr((src as { reg: number }).reg, 32)]);
+      this.e.emit('movsd', [dst, xmm(FTMP)]);
+    } else if (repr === 'num' && src.kind === 'reg') {
+      this.e.emit('movsd', [dst, xmm(src.reg)]);
+    } else if (src.kind === 'reg') {
+      this.e.emit('mov', [dst, gpr(src.reg)]);
+    } else {
+      this.e.emit('mov', [gpr(TMP), operand!]);
+      this.e.emit('mov', [dst, gpr(TMP)]);
+    }
+  }
+
+  // ---- exit maps
+
+  private exitMap(n: number): ExitSlot[] {
+    const homes = this.alloc.snapshotHomes.get(n);
+    const out: ExitSlot[] = [];
+    for (const e of this.trace.snapshots[n].entries) {
+      if (isConstRef(e.ref)) {
+        out.push({ slot: e.slot, ref: e.ref, type: this.trace.consts[constIndex(e.ref)].type, flags: e.flags, home: { kind: 'const', words: constWords(this.trace, e.ref, this.where()) } });
+        continue;
+      }
+      const h = homes?.get(insIndex(e.ref));
+      if (!h) continue;
+      const home: ValueHome = h.kind === 'reg' ? { kind: 'reg', reg: h.reg } : { kind: 'spill', slot: h.slot };
+      out.push({ slot: e.slot, ref: e.ref, type: this.trace.ins[insIndex(e.ref)].type, flags: e.flags, home });
+    }
+    return out;
+  }
+}
+
+function isXmm(reg: number): boolean {
+  return reg >= 16;
+}
+
+function spillLoc(slot: number): Loc {
+  return { kind: 'mem', base: RSP, disp: 4 * slot };
+}
+
+function withReg(ins: IRIns, reg: IRIns['reg']): IRIns {
+  return reg === undefined ? ins : { ...ins, reg };
+}
+

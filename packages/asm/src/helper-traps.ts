@@ -1,0 +1,21 @@
+// Which trap-page entry each host helper (ir's HELPERS, by name) is called at. The replay
+// engine maps the same entries to the helpers' implementations.
+
+import type { TrapName } from '@tracesim/machine';
+import { AsmError } from './errors';
+
+export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
+  lj_vm_floor: 'helper_floor',
+  lj_vm_ceil: 'helper_ceil',
+  lj_vm_trunc: 'helper_trunc',
+  lj_vm_modi: 'helper_modi',
+  pow: 'helper_pow',
+  fmod: 'helper_fmod',
+  tracesim_tick: 'helper_tick',
+};
+
+export function helperTrap(name: string, location: string): TrapName {
+  const trap = HELPER_TRAPS[name];
+  if (!trap) throw new AsmError(location, `helper ${name} has no trap entry, so traces cannot call it`);
+  return trap;
+}
