@@ -194,8 +194,8 @@ class TraceCodegen {
         this.exit(COND.ae, i);
       } else if (repr === 'tagged') {
         this.e.emit('mov', [gpr(TMP), at(64)]);
-        this.e.emit('shr', [gpr(TMP), imm(47, 8)]);
-        this.e.emit('cmp', [gpr(TMP, 32), imm(itypeOfType(ins.type), 32)]);
+        this.e.emit('sar', [gpr(TMP), imm(47, 8)]);
+        this.e.emit('cmp', [gpr(TMP, 32), imm(BigInt.asIntN(32, BigInt(itypeOfType(ins.type))), 32)]);
         this.exit(COND.ne, i);
       } else {
         throw new AsmError(this.where(i), `a type check on a ${ins.type} slot is not supported`);

@@ -1,7 +1,7 @@
 // The register allocator: a LuaJIT-style backwards linear scan over a trace's values. Walking
 // from the last instruction to the first, a value's register is taken at its last use and
 // released at its definition. When a class runs out of registers the value defined earliest is
-// evicted (LuaJIT's ra_evict cost): it gets a spill slot (frame.ts), is stored there at its
+// evicted (LuaJIT's ra_evict cost: the lowest ref): it gets a spill slot (frame.ts), is stored there at its
 // definition and reloaded into the evicted register right after the instruction that needed
 // the room. Snapshot values are "soft" uses: they keep a register only if one is free, else
 // they live in their spill slot, and every guard of one snapshot sees them in the same home.
@@ -181,12 +181,14 @@ class Scan {
     const out = this.result[at];
     if (ins.label) this.labelRegs = new Map(this.regOf);
     if (ins.cls !== undefined) {
-      // Definition: a value kept only in its slot below still needs a register to be computed in.
-      let dest = this.regOf.get(at);
-      if (dest === undefined && this.spillSlots.has(at)) dest = this.take(ins.cls, at, at, new Set());
+      // Definition: a value that lives only in its slot below is computed in the scratch
+      // register and stored from there, so it evicts nothing.
+      const dest = this.regOf.get(at);
       if (dest !== undefined) {
         out.dest = dest;
         this.release(dest);
+      } else if (this.spillSlots.has(at)) {
+        out.dest = SCRATCH[ins.cls];
       }
       out.spillStore = this.spillSlots.get(at);
     }

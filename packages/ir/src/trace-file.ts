@@ -54,7 +54,7 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
       fields[key] = Number(m[2]);
     } else if ((m = /^until (\d+)\/(\d+)$/.exec(t))) {
       fields.until = { trace: Number(m[1]), exit: Number(m[2]) };
-    } else if ((m = /^slot #(\d+) = (.*)$/.exec(t))) {
+    } else if ((m = /^slot #(-?\d+) = (.*)$/.exec(t))) {
       const value = parseLuaValue(m[2]);
       if (!value) err(t.indexOf('=') + 3, `\`${m[2]}\` is not a value; expected nil, false, true, a number, \`str "text"\`, \`fun name\`, \`tab {0x..}\` or \`raw 0xHEX\``);
       slots.push({ slot: Number(m[1]), value: value! });
