@@ -1,3 +1,9 @@
 // Public API of @tracesim/jit: the replay engine (assembled traces run on cpu-sim under the
 // host-stack monitor) and, later, the tracing JIT.
-export {};
+export { ReplayError, ReplayInputError, ReplayBudgetError, ReplayFaultError } from './errors';
+export { replayTraceSet, type ReplayOptions, type ReplayResult } from './replay';
+export { replayTraceFile, type TraceFileOptions, type TraceFileReplay } from './replay-file';
+export { stripEngineFields, type ReplayEvent } from './events';
+export { formatReplayEvent, formatReplayLog, replayEventJson, replayJson, violationJson } from './format';
+export { createMachine, loadAssembledSet, type MonitorSetup, type TraceMachine } from './machine';
+export { ExitState, decodeExit } from './exit-state';

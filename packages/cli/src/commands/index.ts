@@ -6,6 +6,8 @@ import { asmCommand } from './asm';
 import { disasmCommand } from './disasm';
 import { execCommand } from './exec';
 import { demoCommand } from './demo';
+import { replayCommand } from './replay';
+import { checkCommand } from './check';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandModule<any, any>[] = [
@@ -15,4 +17,6 @@ export const COMMANDS: CommandModule<any, any>[] = [
   bcCommand,
   runCommand,
   demoCommand,
+  replayCommand,
+  checkCommand,
 ];

@@ -2,10 +2,12 @@
 // trace 4 of fixtures/corpus/issue1169_num17.jdump) has its exit 0 patched to a side trace
 // that ends like Debian LuaJIT's trace 5: `add rsp, +0x10; jmp <own start>`. Heads, tails,
 // exit stubs and the exit patch come from the backend (@tracesim/asm); the code runs on the
-// CPU model under the host-stack monitor. The fixed variant's tail goes to exit_interp.
+// CPU model under the host-stack monitor (machine setup from @tracesim/jit). The fixed
+// variant's tail goes to exit_interp.
 import { exitStubAddress, exitStubGroup, patchExit, traceHead, traceTail, type CodeSequence } from '@tracesim/asm';
-import { Cpu, HostStackMonitor, Memory, describeViolation, type Violation } from '@tracesim/cpu-sim';
-import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
+import { describeViolation, type Violation } from '@tracesim/cpu-sim';
+import { createMachine } from '@tracesim/jit';
+import { DISPATCH, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { assemble, decodeAll, formatInstruction } from '@tracesim/x86';
 
 const PARENT = 4;
@@ -58,10 +60,11 @@ function runVariant(linkToSelf: boolean): DemoRun {
   const side = layOut(sideAt, [head(SIDE, 0), guard(`sub rax, 0x1\njz ${stub(1)}`), (at) => traceTail(SPADJUST, sideLink, at)]);
   patchExit(parent, parentAt, stub(0), sideAt, PARENT);
 
-  const memory = new Memory();
-  for (const region of [REGIONS.mcode, REGIONS.trap, REGIONS.global, REGIONS.cStack]) {
-    memory.map(region.base, region.size, region.perm, region.name);
-  }
+  const { memory, cpu, monitor } = createMachine({
+    exitStubs: { start: stubsAt, end: stubsAt + stubs.bytes.length },
+    onViolation: 'continue',
+    sourceLine: () => 'issue1169_num17.lua:7',
+  });
   memory.writeBytes(stubsAt, stubs.bytes);
   memory.writeBytes(parentAt, parent);
   memory.writeBytes(sideAt, side);
@@ -74,20 +77,9 @@ function runVariant(linkToSelf: boolean): DemoRun {
   show(`TRACE ${PARENT} mcode (root, spadjust 0x${SPADJUST.toString(16)}; exit 0 patched to trace ${SIDE})`, parentAt, parent);
   show(`TRACE ${SIDE} mcode (side ${PARENT}/0, stop -> ${linkToSelf ? 'down-recursion' : 'interpreter'})`, sideAt, side);
 
-  const cpu = new Cpu(memory);
   let stoppedAt = '';
   cpu.mapTrap(exitHandler, 'exit_handler', () => ((stoppedAt = 'exit_handler'), { kind: 'stop' }));
   cpu.mapTrap(exitInterp, 'exit_interp', () => ((stoppedAt = 'exit_interp'), { kind: 'stop' }));
-  const monitor = new HostStackMonitor(cpu, {
-    rsp0: RSP0,
-    frameTop: C_FRAME_R + C_FRAME_SIZE,
-    vmstateAddress: DISPATCH + DISPATCH_OFFSETS.vmstate,
-    exitHandler,
-    exitInterp,
-    exitStubs: { start: stubsAt, end: stubsAt + stubs.bytes.length },
-    onViolation: 'continue',
-    sourceLine: () => 'issue1169_num17.lua:7',
-  });
   monitor.registerTrace({ number: PARENT, start: parentAt, spadjust: SPADJUST });
   monitor.registerTrace({ number: SIDE, start: sideAt, spadjust: SPADJUST, parent: PARENT, parentExit: 0 });
   cpu.state.setRegNumber(14, DISPATCH);
