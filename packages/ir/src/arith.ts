@@ -23,7 +23,8 @@ export type ArithResult = { readonly value: number } | { readonly overflow: true
 
 function intResult(op: ArithOp, exact: number, wrapped: number): ArithResult {
   if (op === 'ADDOV' || op === 'SUBOV' || op === 'MULOV') {
-    return exact === (exact | 0) ? { value: exact } : { overflow: true };
+    // An int32 has no -0: -1 * 0 is 0.
+    return exact === (exact | 0) ? { value: exact | 0 } : { overflow: true };
   }
   return { value: wrapped };
 }
