@@ -2,6 +2,7 @@
 // backend, replay on the CPU model. Every failure on the way is a located error.
 import { assembleTraceSet, type AssembledSet } from '@tracesim/asm';
 import { checkTraceSet, parseTraceFile, type TraceSet } from '@tracesim/ir';
+import { ReplayInputError } from './errors';
 import { replayTraceSet, type ReplayResult } from './replay';
 
 export interface TraceFileOptions {
@@ -16,10 +17,21 @@ export interface TraceFileReplay {
   readonly result: ReplayResult;
 }
 
+/** Runs `step`, naming `file` in the location of any located error it throws (`file: trace 1 ref 0002`). */
+function inFile<T>(file: string, step: () => T): T {
+  try {
+    return step();
+  } catch (e) {
+    const location = (e as { location?: unknown }).location;
+    if (e instanceof Error && typeof location === 'string' && !location.startsWith(file)) throw new ReplayInputError(`${file}: ${location}`, e.message);
+    throw e;
+  }
+}
+
 export function replayTraceFile(text: string, file: string, options: TraceFileOptions = {}): TraceFileReplay {
   const set = parseTraceFile(text, file);
-  checkTraceSet(set);
-  const assembled = assembleTraceSet(set, { regs: options.regs });
+  inFile(file, () => checkTraceSet(set));
+  const assembled = inFile(file, () => assembleTraceSet(set, { regs: options.regs }));
   const result = replayTraceSet(set, assembled, { onViolation: options.onViolation });
   return { set, assembled, result };
 }
