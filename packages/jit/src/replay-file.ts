@@ -23,7 +23,7 @@ function inFile<T>(file: string, step: () => T): T {
     return step();
   } catch (e) {
     const location = (e as { location?: unknown }).location;
-    if (e instanceof Error && typeof location === 'string' && !location.startsWith(file)) throw new ReplayInputError(`${file}: ${location}`, e.message);
+    if (e instanceof Error && typeof location === 'string' && !location.startsWith(file) && !location.startsWith('--')) throw new ReplayInputError(`${file}: ${location}`, e.message);
     throw e;
   }
 }

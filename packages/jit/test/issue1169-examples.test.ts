@@ -19,7 +19,7 @@ test('issue1169.trace: the side trace is caught at its first self-link, drift = 
   expect(result.violations).toHaveLength(1);
   const v = result.violations[0];
   expect(v).toMatchObject({ kind: 'side-entry', trace: 5, delta: parent.spadjust });
-  expect(v.actualRsp - v.expectedRsp).toBe(parent.spadjust);
+  expect(v.actualRsp - v.expectedRsp!).toBe(parent.spadjust);
   expect(v.explanation).toContain('links to itself');
 });
 
