@@ -62,11 +62,13 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const groupAddresses = stubGroups.map((g) => g.address);
   const stubAddress = (exit: number): number => exitStubAddress(groupAddresses, exit);
 
+  const pools = new Map<number, Uint8Array>();
   const pass = (addresses: ReadonlyMap<number, number>): AssembledTrace[] => {
     const done = new Map<number, AssembledTrace>();
     let at = cursor;
     for (const trace of order) {
       const pool = buildConstPool(trace, at);
+      pools.set(trace.number, pool.bytes);
       const assembled = generateTrace({
         trace,
         pool,
@@ -98,7 +100,7 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const chunks = [
     ...stubGroups.map((g) => ({ address: g.address, bytes: g.bytes })),
     ...traces.flatMap((t) => {
-      const pool = buildConstPool(t.trace, 0).bytes;
+      const pool = pools.get(t.trace.number)!;
       return [{ address: t.address - pool.length, bytes: pool }, { address: t.address, bytes: t.bytes }];
     }),
   ];

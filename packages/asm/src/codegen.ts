@@ -91,7 +91,7 @@ class TraceCodegen {
     t.ins.forEach((ins, i) => {
       this.instruction(ins, i);
       const a = this.alloc.ins[i];
-      if (a.spillStore !== undefined && a.dest !== undefined) this.store(spillLoc(a.spillStore), { kind: 'reg', reg: a.dest }, valueRepr(ins.type));
+      if (a.spillStore !== undefined && a.dest !== undefined) this.move(spillLoc(a.spillStore), { kind: 'reg', reg: a.dest }, valueRepr(ins.type));
       for (const r of a.reloadsAfter) this.move({ kind: 'reg', reg: r.reg }, spillLoc(r.slot), valueRepr(t.ins[r.value].type));
     });
     if (loopIndex(t) >= 0) this.backEdge();
@@ -395,10 +395,6 @@ class TraceCodegen {
 
   private move(dst: Loc, src: Loc | ConstSource, repr: ValueRepr): void {
     this.emitMove({ dst, src, width: repr === 'int' ? 32 : 64, fpr: repr === 'num' });
-  }
-
-  private store(dst: Loc, src: Loc, repr: ValueRepr): void {
-    this.move(dst, src, repr);
   }
 
   private emitMove(m: Move): void {
