@@ -18,6 +18,8 @@ export interface AssembleOptions {
   readonly regs?: number;
   /** First byte of the mcode area to use. */
   readonly mcodeBase?: number;
+  /** Exit-stub groups to lay out at least (a JIT reserves them all, so the stub area never moves). */
+  readonly stubGroups?: number;
 }
 
 const ALIGN = 16;
@@ -48,7 +50,7 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const base = opts.mcodeBase ?? REGIONS.mcode.base;
   const order = parentsFirst(set);
   const exits = Math.max(1, ...set.traces.map((t) => t.snapshots.length));
-  const groupCount = Math.ceil(exits / EXIT_STUB_LAYOUT.stubsPerGroup);
+  const groupCount = Math.max(opts.stubGroups ?? 0, Math.ceil(exits / EXIT_STUB_LAYOUT.stubsPerGroup));
   if (groupCount > EXIT_STUB_LAYOUT.maxGroups) {
     throw new AsmError('trace set', `a trace has ${exits} exits; LuaJIT's exit stubs reach ${EXIT_STUB_LAYOUT.maxGroups * EXIT_STUB_LAYOUT.stubsPerGroup}`);
   }

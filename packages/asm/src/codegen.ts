@@ -36,6 +36,8 @@ const SLOT_BYTES = 8;
 const slotDisp = (slot: number): number => SLOT_BYTES * (slot - 2);
 const NUMBER_HI_LIMIT_SIGNED = 0xfff90000 - 0x1_0000_0000;
 const TRANSFER = DISPATCH_OFFSETS.parentTransfer;
+/** roundsd immediate: round toward -inf (1), precision exception suppressed (8). */
+const ROUND_FLOOR = 9;
 
 export interface TraceCodegenInput {
   readonly trace: Trace;
@@ -224,6 +226,10 @@ class TraceCodegen {
     const repr = checkedRepr(ins.type, this.where(i));
     const [a, b] = this.sources(ins, i);
     const dest = this.alloc.ins[i].dest;
+    if (repr === 'num' && op === 'MOD') {
+      if (dest !== undefined) this.numMod(dest, a, b);
+      return;
+    }
     if (repr === 'num') {
       const mnemonic = NUM_ARITH[op];
       if (!mnemonic) throw new AsmError(this.where(i), `num ${op} is not supported by the backend`);
@@ -250,6 +256,24 @@ class TraceCodegen {
     } else if (dest !== undefined) {
       this.twoAddress(dest, a, b, 'int', (d, src) => this.e.emit(row.mnemonic, [d, src]), row.mnemonic !== 'imul');
     }
+  }
+
+  /** Lua's number modulo as lj_vm_foldarith computes it: a - floor(a/b) * b (roundsd mode 9 = floor, inexact suppressed). */
+  private numMod(dest: number, a: Src, b: Src): void {
+    this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(FTMP), this.num(a)]);
+    this.e.emit('divsd', [xmm(FTMP), this.num(b)]);
+    this.e.emit('roundsd', [xmm(FTMP), xmm(FTMP), imm(ROUND_FLOOR, 8)]);
+    this.e.emit('mulsd', [xmm(FTMP), this.num(b)]);
+    if (dest === FTMP) {
+      // The result itself lives in the scratch register: park floor(a/b)*b in the move cell.
+      const cell = mem(R14_DISPATCH, DISPATCH_OFFSETS.moveTemp, 64);
+      this.e.emit('movsd', [cell, xmm(FTMP)]);
+      this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(FTMP), this.num(a)]);
+      this.e.emit('subsd', [xmm(FTMP), cell]);
+      return;
+    }
+    if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(dest), this.num(a)]);
+    this.e.emit('subsd', [xmm(dest), xmm(FTMP)]);
   }
 
   /** dest = a OP b for a two-address x86 op, keeping b intact when dest already holds it. */

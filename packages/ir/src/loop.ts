@@ -53,7 +53,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
       const entries: SnapEntry[] = [];
       for (const e of loopSnap.entries) if (e.slot < osnap.nslots && !own.has(e.slot)) entries.push({ ...e, ref: read(e.ref) });
       for (const e of osnap.entries) entries.push({ ...e, ref: read(S(e.ref)) });
-      b.snapshot(entries, { nslots: osnap.nslots, topslot: osnap.topslot, baseAdjust: osnap.baseAdjust, replaceLast: !guardSince });
+      b.snapshot(entries, { nslots: osnap.nslots, topslot: osnap.topslot, baseAdjust: osnap.baseAdjust, ...(osnap.pc !== undefined ? { pc: osnap.pc } : {}), replaceLast: !guardSince });
       guardSince = false;
     }
     if (ins.op === 'NOP') return;

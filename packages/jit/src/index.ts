@@ -7,3 +7,9 @@ export { stripEngineFields, type ReplayEvent } from './events';
 export { formatReplayEvent, formatReplayLog, replayEventJson, replayJson, violationJson } from './format';
 export { createMachine, loadAssembledSet, type MonitorSetup, type TraceMachine } from './machine';
 export { ExitState, decodeExit } from './exit-state';
+export { formatJvLine, parseJvLine, parseJvLog, JvLogError } from './jv-log';
+export type { JvEntry, JvTrace, JvAbort, JvFlush, JvLink, JvLocation, JvOrigin, JvLog } from './jv-log';
+export { compareJvLogs, type JvAgreement, type JvRow, type JvField } from './jv-agreement';
+export { TracingJit, JitViolation, type TracingJitOptions } from './tracing-jit';
+// The trace manager's decision rules (aborts, penalties, side exits, link kinds): see src/manager/index.ts.
+export * from './manager';

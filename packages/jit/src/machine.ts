@@ -14,6 +14,8 @@ export interface MonitorSetup {
   readonly exitStubs?: { readonly start: number; readonly end: number };
   readonly onViolation: 'stop' | 'continue';
   readonly sourceLine?: (trace: number, address: number) => string | undefined;
+  /** Memory to run in (the interpreter's, for the JIT); regions it already maps are kept. */
+  readonly memory?: Memory;
 }
 
 export interface TraceMachine {
@@ -24,8 +26,8 @@ export interface TraceMachine {
 
 /** A CPU over freshly mapped trace regions, watched by a host-stack monitor built from the layout. */
 export function createMachine(setup: MonitorSetup): TraceMachine {
-  const memory = new Memory();
-  for (const region of TRACE_REGIONS) memory.map(region.base, region.size, region.perm, region.name);
+  const memory = setup.memory ?? new Memory();
+  for (const region of TRACE_REGIONS) if (!memory.isMapped(region.base)) memory.map(region.base, region.size, region.perm, region.name);
   const cpu = new Cpu(memory);
   const monitor = new HostStackMonitor(cpu, {
     rsp0: RSP0,

@@ -18,7 +18,7 @@ import {
   type TraceSet,
 } from '@tracesim/ir';
 
-const NUM_OPS = ['ADD', 'SUB', 'MUL', 'DIV', 'MIN', 'MAX', 'NEG', 'ABS'] as const;
+const NUM_OPS = ['ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'MIN', 'MAX', 'NEG', 'ABS'] as const;
 const INT_OPS = ['ADD', 'SUB', 'MUL', 'MIN', 'MAX', 'ADDOV', 'SUBOV', 'MULOV'] as const;
 const CMP_OPS = ['LT', 'GE', 'LE', 'GT', 'ULT', 'UGE', 'ULE', 'UGT', 'EQ', 'NE'] as const;
 export const NUM_CONSTANTS = [0, -0, 1, -1, 0.5, 3, 1e300, -1e-300, Infinity, NaN] as const;

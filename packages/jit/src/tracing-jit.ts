@@ -1,0 +1,218 @@
+// The tracing JIT attached to the Lua interpreter: hot loops start root traces, hot exits start
+// side traces, finished traces are assembled into the mcode area of the interpreter's own
+// memory, and J-variant bytecodes enter them on the CPU model under the host-stack monitor.
+// An exit restores its snapshot into the interpreter's stack from the ExitState and the
+// interpreter resumes at the snapshot's pc. Every trace start, stop and abort is reported as
+// a -jv line.
+
+import { assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
+import { describeViolation, type Cpu, type Violation } from '@tracesim/cpu-sim';
+import { SNAP_FLAGS, type Trace } from '@tracesim/ir';
+import { BC, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
+import { ReplayError } from './errors';
+import { decodeExit, ExitState, slotWords } from './exit-state';
+import { mapHelpers } from './helper-calls';
+import { createMachine, type TraceMachine } from './machine';
+import { Recorder, type RecordOutcome } from './recorder';
+
+export interface TracingJitOptions {
+  readonly regs?: number;
+  readonly onViolation?: 'stop' | 'continue';
+  /** Receives each -jv line. */
+  readonly log?: (line: string) => void;
+  /** CPU instructions one trace entry may run before it is a budget error. */
+  readonly maxStepsPerEntry?: number;
+}
+
+/** The host-stack monitor stopped the program: a contract violation (exit code 1). */
+export class JitViolation extends ReplayError {
+  constructor(readonly violation: Violation) {
+    super(`trace ${violation.trace ?? '?'}`, describeViolation(violation));
+  }
+}
+
+const RDX_BASE = 2;
+const R14_DISPATCH = 14;
+const EXIT_HANDLER = trapAddress('exit_handler');
+const EXIT_INTERP = trapAddress('exit_interp');
+/** All exit-stub groups are reserved up front, so the stub area never moves as traces are added. */
+const STUB_GROUP_BYTES = Math.ceil(exitStubGroup(0, REGIONS.mcode.base, EXIT_HANDLER).bytes.length / 16) * 16;
+const STUB_AREA = { start: REGIONS.mcode.base, end: REGIONS.mcode.base + STUB_GROUP_BYTES * EXIT_STUB_LAYOUT.maxGroups };
+
+interface Recording {
+  readonly recorder: Recorder;
+  readonly head: string;
+  readonly pc: number;
+  readonly proto: Proto;
+}
+
+export class TracingJit {
+  readonly traces: Trace[] = [];
+  readonly violations: Violation[] = [];
+  private vm!: LuaInterpreter;
+  private assembled?: AssembledSet;
+  private machine?: TraceMachine;
+  private recording?: Recording;
+  private nextNumber = 1;
+  private readonly rootAt = new Map<string, number>();
+  private readonly exitCounts = new Map<string, number>();
+  private readonly sideAttempts = new Map<string, number>();
+  private resume?: ResumePoint;
+
+  constructor(private readonly options: TracingJitOptions = {}) {}
+
+  /** Hooks to pass to the LuaInterpreter, then `attach` the interpreter. */
+  readonly hooks: InterpreterHooks = {
+    onHotLoop: (e) => this.hotLoop(e),
+    enterTrace: (e) => this.enter(e),
+  };
+
+  attach(vm: LuaInterpreter): void {
+    this.vm = vm;
+  }
+
+  private key(proto: Proto, pc: number): string {
+    return `${proto.bcAddress}:${pc}`;
+  }
+
+  private location(proto: Proto, pc: number): string {
+    return `${proto.chunkname}:${proto.lines[pc]}`;
+  }
+
+  private log(line: string): void {
+    this.options.log?.(line);
+  }
+
+  // ---- recording
+
+  private hotLoop(e: HotEvent): void {
+    if (this.recording || (e.op !== 'FORL' && e.op !== 'LOOP')) return;
+    this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+  }
+
+  private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>): void {
+    const number = this.nextNumber;
+    const recorder = new Recorder(this.vm, {
+      number, start, proto, pc, base, inherited,
+      compiledAt: (p, at) => this.rootAt.get(this.key(p, at)),
+      maxRecord: this.vm.jit.params.maxrecord,
+    });
+    const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : '';
+    this.recording = { recorder, head: parent, pc, proto };
+    this.vm.recorder = (ev) => this.recorded(recorder.step(ev));
+  }
+
+  private recorded(outcome: RecordOutcome): void {
+    if (outcome.kind === 'continue') return;
+    const rec = this.recording!;
+    this.recording = undefined;
+    this.vm.recorder = null;
+    if (outcome.kind === 'abort') {
+      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${outcome.reason} at ${this.location(rec.proto, outcome.pc)}]`);
+      return;
+    }
+    this.install(outcome.trace, rec);
+  }
+
+  private install(trace: Trace, rec: Recording): void {
+    this.nextNumber++;
+    this.traces.push(trace);
+    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: [] }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
+    this.machine = this.load(this.assembled);
+    if (trace.start.kind === 'root') {
+      const ins = rec.proto.bc[rec.pc];
+      const jop = (ins & 0xff) === BC.FORL ? BC.JFORL : BC.JLOOP;
+      this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (insA(ins) << 8) | jop);
+      this.rootAt.set(this.key(rec.proto, rec.pc), trace.number);
+    }
+    const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind;
+    this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
+  }
+
+  private load(assembled: AssembledSet): TraceMachine {
+    const locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
+    const machine = createMachine({ memory: this.vm.mem, exitStubs: STUB_AREA, onViolation: this.options.onViolation ?? 'stop', sourceLine: (n) => locations.get(n) });
+    for (const chunk of assembled.chunks) machine.memory.writeBytes(chunk.address, chunk.bytes);
+    for (const t of assembled.traces) {
+      const s = t.trace.start;
+      machine.monitor.registerTrace(s.kind === 'side'
+        ? { number: t.trace.number, start: t.address, spadjust: t.spadjust, parent: s.parent, parentExit: s.exit }
+        : { number: t.trace.number, start: t.address, spadjust: t.spadjust });
+    }
+    machine.cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (cpu) => this.exitHandler(cpu));
+    machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
+    mapHelpers(machine.cpu, { ticks: 0 });
+    return machine;
+  }
+
+  // ---- running traces
+
+  private trace(cpu: Cpu): AssembledTrace {
+    const n = cpu.memory.readI32(DISPATCH + DISPATCH_OFFSETS.vmstate);
+    return this.assembled!.traces.find((t) => t.trace.number === n)!;
+  }
+
+  private enter(entry: TraceEntry): ResumePoint {
+    const { cpu, monitor } = this.machine!;
+    const t = this.assembled!.traces.find((x) => x.trace.number === entry.traceNo)!;
+    monitor.fillCanaries();
+    cpu.state.rsp = RSP0;
+    cpu.state.setRegNumber(RDX_BASE, entry.base);
+    cpu.state.setRegNumber(R14_DISPATCH, DISPATCH);
+    cpu.state.rip = t.address;
+    this.resume = undefined;
+    const seen = monitor.violations.length;
+    cpu.run({ maxSteps: this.options.maxStepsPerEntry ?? 50_000_000 });
+    for (const v of monitor.violations.slice(seen)) {
+      this.violations.push(v);
+      if ((this.options.onViolation ?? 'stop') === 'stop') throw new JitViolation(v);
+    }
+    if (!this.resume) throw new ReplayError(`trace ${t.trace.number}`, 'the trace stopped without reaching exit_handler or exit_interp');
+    return this.resume;
+  }
+
+  private exitHandler(cpu: Cpu): { kind: 'stop' } {
+    const { exit, t0 } = decodeExit(cpu.memory, cpu.state.rsp);
+    const t = this.trace(cpu);
+    const state = new ExitState(cpu, t0);
+    const base = cpu.state.reg(RDX_BASE);
+    const snap = t.trace.snapshots[exit];
+    for (const entry of t.exitMaps[exit]) {
+      if (entry.flags & SNAP_FLAGS.NORESTORE) continue;
+      const w = slotWords(state, entry);
+      const at = Number(base) + 8 * (entry.slot - 2);
+      cpu.memory.write32(at, w.lo);
+      cpu.memory.write32(at + 4, w.hi);
+    }
+    const resumeBase = Number(base) + 8 * snap.baseAdjust;
+    this.resume = { pcAddress: Number(snap.pc), base: resumeBase };
+    this.countExit(t, exit, resumeBase);
+    return { kind: 'stop' };
+  }
+
+  private exitInterp(cpu: Cpu): { kind: 'stop' } {
+    const t = this.trace(cpu);
+    const last = t.trace.snapshots[t.trace.snapshots.length - 1];
+    this.resume = { pcAddress: Number(last.pc), base: Number(cpu.state.reg(RDX_BASE)) };
+    return { kind: 'stop' };
+  }
+
+  /** Counts an exit; a hot one (hotexit) starts a side trace where the interpreter resumes. */
+  private countExit(t: AssembledTrace, exit: number, base: number): void {
+    const key = `${t.trace.number}/${exit}`;
+    const count = (this.exitCounts.get(key) ?? 0) + 1;
+    this.exitCounts.set(key, count);
+    const params = this.vm.jit.params;
+    const attempts = this.sideAttempts.get(key) ?? 0;
+    if (this.recording || count < params.hotexit || attempts >= params.tryside) return;
+    if (this.traces.some((x) => x.start.kind === 'side' && x.start.parent === t.trace.number && x.start.exit === exit)) return;
+    this.sideAttempts.set(key, attempts + 1);
+    const snap = t.trace.snapshots[exit];
+    const fn = this.vm.functionAt(base);
+    const proto = fn.proto!;
+    const pc = (Number(snap.pc) - proto.bcAddress) >>> 2;
+    const inherited = new Map(t.exitMaps[exit].filter((e) => !(e.flags & SNAP_FLAGS.NORESTORE)).map((e) => [e.slot, e.type] as const));
+    this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited);
+  }
+}
