@@ -50,6 +50,11 @@ export class Recorder {
   /** Slots still holding the value they were loaded with (snapshots leave them out). */
   private readonly loaded = new Map<number, Ref>();
   private recorded = 0;
+  private needsnap = true;
+  private mergesnap = false;
+  private guardSince = false;
+  private snapCount = 0;
+  private lastSnapRef = -1;
 
   constructor(
     private readonly vm: LuaInterpreter,
@@ -82,6 +87,7 @@ export class Recorder {
     if (have !== undefined) return have;
     if (!this.isNumber(reg)) throw new Abort('NYI: non-number slot');
     const ref = this.b.sload(slot, 'num', SLOAD.T);
+    this.guardSince = true;
     this.slots.set(slot, ref);
     this.loaded.set(slot, ref);
     return ref;
@@ -96,10 +102,36 @@ export class Recorder {
     return this.b.typeOf(ref) === 'int' ? this.b.conv('num', 'int', ref) : ref;
   }
 
-  /** A snapshot of the modified slots that resumes the interpreter at `pc`. */
-  private snapshot(pc: number): void {
+  /**
+   * A snapshot of the modified slots that resumes the interpreter at `pc`, with lj_snap_add's
+   * merge rule: it replaces the last one when no instruction was emitted since, or when the
+   * last was taken for this bytecode (needsnap) and no guard was emitted since. A comparison
+   * never merges into snapshot #0 (rec_comp_prep).
+   */
+  private snapshot(pc: number, keepFirst = false): void {
     const entries = [...this.slots].filter(([slot, ref]) => this.loaded.get(slot) !== ref).sort((x, y) => x[0] - y[0]).map(([slot, ref]) => ({ slot, ref }));
-    this.b.snapshot(entries, this.snapOptions(pc));
+    const nothingSince = this.lastSnapRef === this.b.nextRef;
+    let merge = this.snapCount > 0 && (nothingSince || (this.mergesnap && !this.guardSince));
+    if (keepFirst && this.snapCount === 1 && nothingSince) merge = false;
+    this.b.snapshot(entries, { ...this.snapOptions(pc), replaceLast: merge });
+    if (!merge) this.snapCount++;
+    this.lastSnapRef = this.b.nextRef;
+    this.guardSince = false;
+    this.mergesnap = false;
+  }
+
+  private guard(op: ComparisonOp, a: Ref, b: Ref): void {
+    this.b.guard(op, 'num', a, b);
+    this.guardSince = true;
+  }
+
+  /** A comparison: snapshot resuming at the branch not taken (rec_comp_fixup), then the guard. */
+  private branch(op: ComparisonOp, a: Ref, b: Ref, pc: number, taken: boolean): void {
+    const jmp = this.setup.proto.bc[pc + 1];
+    const target = pc + 2 + (insD(jmp) - 0x8000);
+    this.snapshot(taken ? pc + 2 : target, true);
+    this.guard(op, a, b);
+    this.needsnap = true;
   }
 
   step(e: InstructionEvent): RecordOutcome {
@@ -120,7 +152,11 @@ export class Recorder {
     const { proto, pc, ins, op } = e;
     if (proto !== this.setup.proto || e.base !== this.setup.base) throw new Abort('NYI: call or return in a trace');
     if (++this.recorded > this.setup.maxRecord) throw new Abort('trace too long');
-    if (this.recorded === 1) this.snapshot(pc);
+    if (this.needsnap) {
+      this.needsnap = false;
+      this.snapshot(pc);
+      this.mergesnap = true;
+    }
     const a = insA(ins);
     const d = insD(ins);
     const linked = this.setup.compiledAt(proto, pc);
@@ -152,8 +188,7 @@ export class Recorder {
       const y = this.asNum(this.get(d));
       const [vx, vy] = [this.num(a), this.num(d)];
       const taken = cmp === 'LT' ? vx < vy : cmp === 'GE' ? vx >= vy : cmp === 'LE' ? vx <= vy : vx > vy;
-      this.snapshot(pc);
-      this.b.guard(taken ? cmp : NEGATED[cmp], 'num', x, y);
+      this.branch(taken ? cmp : NEGATED[cmp], x, y, pc, taken);
       return { kind: 'continue' };
     }
     switch (op) {
@@ -172,15 +207,14 @@ export class Recorder {
       case 'ISEQN': case 'ISNEN': {
         const x = this.asNum(this.get(a));
         const equal = this.num(a) === proto.knum[d];
-        this.snapshot(pc);
-        this.b.guard(equal ? 'EQ' : 'NE', 'num', x, this.b.knum(proto.knum[d]));
+        this.branch(equal ? 'EQ' : 'NE', x, this.b.knum(proto.knum[d]), pc, equal === (op === 'ISEQN'));
         return { kind: 'continue' };
       }
       case 'ISEQV': case 'ISNEV': {
         const x = this.asNum(this.get(a));
         const y = this.asNum(this.get(d));
-        this.snapshot(pc);
-        this.b.guard(this.num(a) === this.num(d) ? 'EQ' : 'NE', 'num', x, y);
+        const equal = this.num(a) === this.num(d);
+        this.branch(equal ? 'EQ' : 'NE', x, y, pc, equal === (op === 'ISEQV'));
         return { kind: 'continue' };
       }
       case 'JMP': case 'LOOP':
@@ -208,7 +242,7 @@ export class Recorder {
       // The exit (loop ends) resumes after the FORL with the stepped index, as LuaJIT's does.
       this.set(a, idx);
       this.snapshot(pc + 1);
-      this.b.guard(op, 'num', idx, stop);
+      this.guard(op, idx, stop);
       this.set(a + 3, idx);
     } else if ((ins & 0xff) === BC.FORL || (ins & 0xff) === BC.IFORL) {
       // The exit (loop goes on) resumes at the body with both index slots stepped.
@@ -218,11 +252,11 @@ export class Recorder {
       this.snapshot(pc + 1 + (insD(ins) - 0x8000));
       if (visible === undefined) this.slots.delete(2 + a + 3);
       else this.set(a + 3, visible);
-      this.b.guard(op, 'num', idx, stop);
+      this.guard(op, idx, stop);
     } else {
       // JFORL: the exit re-runs it in the interpreter, which steps and enters its trace.
       this.snapshot(pc);
-      this.b.guard(op, 'num', idx, stop);
+      this.guard(op, idx, stop);
       this.set(a, idx);
     }
     return goesOn;
@@ -237,7 +271,8 @@ export class Recorder {
     const enters = step >= 0 ? this.num(a) <= this.num(a + 1) : this.num(a) >= this.num(a + 1);
     this.snapshot(pc);
     const op: ComparisonOp = step >= 0 ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
-    this.b.guard(op, 'num', idx, stop);
+    this.guard(op, idx, stop);
+    this.needsnap = true;
     if (enters) this.set(a + 3, idx);
     return { kind: 'continue' };
   }
