@@ -68,10 +68,13 @@ test.each([
   expect(r.status).toBe(2);
 });
 
-test('a runaway loop stops at --max-steps with exit 2', () => {
-  const r = tracesim(dir, 'run', program('spin.lua', 'while true do end\n'), '--max-steps', '100000');
-  expect(r.stderr).toBe('tracesim: spin.lua:1: instruction budget of 100000 bytecodes exhausted (runaway program?)\n');
-  expect(r.status).toBe(2);
+test('a runaway loop stops at --max-steps with exit 2, in the interpreter or in its trace', () => {
+  const off = tracesim(dir, 'run', '--jit', 'off', program('spin.lua', 'while true do end\n'), '--max-steps', '100000');
+  expect(off.stderr).toBe('tracesim: spin.lua:1: instruction budget of 100000 bytecodes exhausted (runaway program?)\n');
+  expect(off.status).toBe(2);
+  const on = tracesim(dir, 'run', program('spin.lua', 'while true do end\n'), '--max-steps', '100000');
+  expect(on.stderr).toBe('tracesim: spin.lua:1: instruction budget of 100000 machine instructions exhausted in trace 1 (runaway program?)\n');
+  expect(on.status).toBe(2);
 });
 
 test('a bad -O item is a located usage error', () => {

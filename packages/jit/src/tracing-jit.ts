@@ -6,11 +6,11 @@
 // a -jv line.
 
 import { assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
-import { describeViolation, type Cpu, type Violation } from '@tracesim/cpu-sim';
+import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
 import { SNAP_FLAGS, type Trace } from '@tracesim/ir';
 import { BC, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
-import { ReplayError } from './errors';
+import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { createMachine, type TraceMachine } from './machine';
@@ -163,7 +163,15 @@ export class TracingJit {
     cpu.state.rip = t.address;
     this.resume = undefined;
     const seen = monitor.violations.length;
-    cpu.run({ maxSteps: this.options.maxStepsPerEntry ?? 50_000_000 });
+    const budget = this.options.maxStepsPerEntry ?? 50_000_000;
+    try {
+      cpu.run({ maxSteps: budget });
+    } catch (err) {
+      if (err instanceof StepBudgetExhausted) {
+        throw new ReplayBudgetError(t.trace.location, `instruction budget of ${budget} machine instructions exhausted in trace ${t.trace.number} (runaway program?)`);
+      }
+      throw err;
+    }
     for (const v of monitor.violations.slice(seen)) {
       this.violations.push(v);
       if ((this.options.onViolation ?? 'stop') === 'stop') throw new JitViolation(v);

@@ -1,31 +1,63 @@
-// `tracesim run prog.lua [--jit on|off] [-O opts]`: runs a Lua program. Only the interpreter
-// exists so far: `--jit on` makes the hot counters tick (no trace compiler is attached yet).
+// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--regs N] [--on-violation stop|continue]`:
+// runs a Lua program on the interpreter with the tracing JIT attached (LuaJIT's default: on).
+// -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does. A host-stack contract
+// violation found by the monitor is reported and gives exit code 1.
 import type { CommandModule } from 'yargs';
+import { describeViolation } from '@tracesim/cpu-sim';
+import { JitViolation, TracingJit } from '@tracesim/jit';
 import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
 
 interface RunArgs {
   file: string;
   jit: string;
+  jv?: boolean;
   O?: string | string[];
+  regs?: number;
+  'on-violation': string;
   'max-steps': number;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
   command: 'run <file>',
-  describe: 'Run a Lua program (interpreter; the JIT is not wired in yet)',
+  describe: 'Run a Lua program on the interpreter with the tracing JIT',
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Lua source file' })
-      .option('jit', { type: 'string', choices: ['on', 'off'], default: 'off', describe: 'JIT on (hot counters tick) or off' })
+      .option('jit', { type: 'string', choices: ['on', 'off'], default: 'on', describe: 'the tracing JIT on (LuaJIT\'s default) or off (interpreter only)' })
+      .option('jv', { type: 'boolean', describe: 'print LuaJIT -jv trace lines (start, stop, abort) to stderr' })
       .option('O', { type: 'string', requiresArg: true, describe: 'JIT options as luajit -O takes them, e.g. hotloop=1,hotexit=2 or 3' })
-      .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped' }),
+      .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
+      .option('on-violation', { type: 'string', choices: ['stop', 'continue'], default: 'stop', describe: 'stop at the first host-stack violation (exit 1), or report each and go on' })
+      .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
+      .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
+      .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
+    const jitOn = args.jit === 'on';
+    const jit = jitOn
+      ? new TracingJit({
+        regs: args.regs,
+        maxStepsPerEntry: args['max-steps'],
+        onViolation: args['on-violation'] as 'stop' | 'continue',
+        log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
+      })
+      : undefined;
     const vm = new LuaInterpreter({
       output: (text) => process.stdout.write(Buffer.from(text, 'latin1')),
-      jit: args.jit === 'on',
+      jit: jitOn,
       jitOptions: [args.O ?? []].flat().join(','),
       maxInstructions: args['max-steps'],
+      ...(jit ? { hooks: jit.hooks } : {}),
     });
-    vm.run(compileLua(readLuaSource(args.file), args.file));
+    jit?.attach(vm);
+    try {
+      vm.run(compileLua(readLuaSource(args.file), args.file));
+    } catch (e) {
+      if (!(e instanceof JitViolation)) throw e;
+      process.stderr.write(`tracesim: ${describeViolation(e.violation)}\n`);
+      process.exitCode = 1;
+      return;
+    }
+    for (const v of jit?.violations ?? []) process.stderr.write(`tracesim: ${describeViolation(v)}\n`);
+    if ((jit?.violations.length ?? 0) > 0) process.exitCode = 1;
   },
 };
