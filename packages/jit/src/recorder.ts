@@ -2,35 +2,46 @@
 // being recorded, it turns the instruction into IR specialised to the values it sees (as
 // lj_record.c does): slots are loaded once with a type guard (or inherited from the parent's
 // exit), number arithmetic becomes IR arithmetic, a comparison becomes a guard for the
-// direction actually taken (with a snapshot whose pc re-runs the comparison on exit), and a
-// loop closes when control comes back to the trace's start. This first cut covers numeric
-// code in one frame; anything else aborts with a NYI reason.
+// direction actually taken, Lua calls are inlined with their frames, returns below the start
+// frame get RETF guards, and LuaJIT's link rules (manager/link-rules.ts) decide where the trace
+// stops. Anything outside the subset aborts with LuaJIT's NYI reason.
 
 import {
-  SLOAD, TraceBuilder, optimizeLoop,
-  type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type Trace, type TraceStart,
+  REF_FALSE, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
+  type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, insA, insB, insC, insD, type InstructionEvent, type LuaInterpreter, type OpName, type Proto } from '@tracesim/lua';
+import { BC, LuaFunction, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type OpName, type Proto } from '@tracesim/lua';
+import {
+  builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, JitRandom, returnLink, tailCallLink,
+  type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState,
+} from './manager';
 
 /** Why recording ended: a finished trace, or an abort with LuaJIT's message. */
 export type RecordOutcome =
   | { readonly kind: 'continue' }
-  | { readonly kind: 'stop'; readonly trace: Trace }
-  | { readonly kind: 'abort'; readonly reason: string; readonly pc: number };
+  | { readonly kind: 'stop'; readonly trace: Trace; readonly returnSites: readonly ReturnSite[]; readonly stitched?: string }
+  | { readonly kind: 'abort'; readonly reason: string; readonly proto: Proto; readonly pc: number };
 
 export interface RecordStart {
   readonly number: number;
   readonly start: TraceStart;
+  /** Root trace of a side trace's chain; 0 for root traces. */
+  readonly root: number;
   readonly proto: Proto;
-  /** The bytecode the trace starts at (a root loop: its FORL/LOOP; a side trace: the exit's pc). */
+  /** The bytecode the trace starts at (a root: its FORL/LOOP/FUNCF; a side trace: the exit's pc). */
   readonly pc: number;
   /** The interpreter's BASE address for the start frame. */
   readonly base: number;
+  /**
+   * Side traces: how many slots the start frame lies above the trace's BASE (the parent's
+   * exit snapshot baseAdjust); the frames in between are rebuilt from the frame links.
+   */
+  readonly baseSlot?: number;
   /** Side traces: slots the parent's exit hands over, with their IR types. */
   readonly inherited?: ReadonlyMap<number, IRTypeName>;
-  /** Trace numbers of compiled traces by the pc of their J-variant, for links. */
-  readonly compiledAt: (proto: Proto, pc: number) => number | undefined;
-  readonly maxRecord: number;
+  /** Trace number and link kind of the compiled trace entered at a J-variant, for links. */
+  readonly compiledAt: (proto: Proto, pc: number) => { readonly trace: number; readonly link: LinkKind } | undefined;
+  readonly policy: LinkPolicy;
 }
 
 const ARITH_VN: Partial<Record<OpName, ArithOp>> = { ADDVN: 'ADD', SUBVN: 'SUB', MULVN: 'MUL', DIVVN: 'DIV', MODVN: 'MOD' };
@@ -42,25 +53,61 @@ const COMPARE: Partial<Record<OpName, ComparisonOp>> = { ISLT: 'LT', ISGE: 'GE',
 const NEGATED: Record<ComparisonOp, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
 };
+const NUMBER_HI_LIMIT = 0xfff90000;
+const UV_IMMUTABLE = 0x4000;
+
+/** One inlined frame: its register 0 as a slot offset from the trace's BASE, its prototype and runtime BASE. */
+interface Frame {
+  readonly base: number;
+  readonly proto: Proto;
+  readonly rtBase: number;
+}
+
+/** A caller waiting for an inlined call to return. */
+interface Caller {
+  readonly frame: Frame;
+  readonly callA: number;
+  /** Results the CALL wants (C - 1). */
+  readonly nres: number;
+  readonly retPc: number;
+}
+
+class Abort {
+  constructor(readonly reason: string) {}
+}
+
+const nyi = (reason: AbortReason, info?: string): Abort => new Abort(info === undefined ? formatAbortMessage(reason as 'TRACEOV') : formatAbortMessage(reason as 'NYIBC', info));
 
 export class Recorder {
   private readonly b: TraceBuilder;
-  /** Slot (J->slot numbering: 2 + register) → the IR value it holds now. */
-  private readonly slots = new Map<number, Ref>();
+  /** Slot (J->slot numbering: 2 + register of the trace's BASE frame) → the IR value it holds now. */
+  private slots = new Map<number, Ref>();
   /** Slots still holding the value they were loaded with (snapshots leave them out). */
-  private readonly loaded = new Map<number, Ref>();
+  private loaded = new Map<number, Ref>();
+  private cur: Frame;
+  private readonly callers: Caller[] = [];
+  private readonly returnSites: ReturnSite[] = [];
+  /** RETF guards recorded, by the prototype returned into. */
+  private readonly retfInto = new Map<Proto, number>();
+  private retdepth = 0;
+  private tailcalled = 0;
   private recorded = 0;
   private needsnap = true;
   private mergesnap = false;
   private guardSince = false;
   private snapCount = 0;
   private lastSnapRef = -1;
+  private readonly startOp: OpName;
+  private readonly random = new JitRandom(0);
 
   constructor(
     private readonly vm: LuaInterpreter,
     private readonly setup: RecordStart,
   ) {
     this.b = new TraceBuilder({ number: setup.number, start: setup.start, location: `${setup.proto.chunkname}:${setup.proto.lines[setup.pc]}` });
+    this.cur = { base: setup.baseSlot ?? 0, proto: setup.proto, rtBase: setup.base };
+    this.rebuildCallers();
+    this.startOp = OP_NAMES[setup.proto.bc[setup.pc] & 0xff];
     // A side trace starts with everything its parent's exit hands over (asm_head_side loads
     // them all), so its snapshots restore those slots too.
     for (const [slot, type] of [...(setup.inherited ?? [])].sort((x, y) => x[0] - y[0])) {
@@ -68,38 +115,87 @@ export class Recorder {
     }
   }
 
-  private snapOptions(pc: number) {
-    return { nslots: 2 + this.setup.proto.framesize, pc: BigInt(this.setup.proto.bcAddress + 4 * pc) };
+  /** A side trace starting inside frames its parent inlined: rebuild them from the frame links. */
+  private rebuildCallers(): void {
+    let { base, rtBase } = this.cur;
+    while (base > 0) {
+      const link = this.vm.mem.read32(rtBase - 8);
+      const call = this.vm.mem.read32(link - 4);
+      const callA = insA(call);
+      const callerRt = rtBase - 8 * (callA + 2);
+      const proto = this.vm.functionAt(callerRt).proto!;
+      base -= callA + 2;
+      rtBase = callerRt;
+      this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2 });
+    }
+  }
+
+  private state(atStartPc: boolean): RecordingState {
+    const p = this.vm.jit.params;
+    return {
+      traceNo: this.setup.number, start: this.setup.start, root: this.setup.root, startOp: this.startOp, atStartPc,
+      framedepth: this.callers.length, retdepth: this.retdepth, tailcalled: this.tailcalled,
+      loopOpt: this.vm.jit.flags.has('loop'), policy: this.setup.policy,
+      params: { recunroll: p.recunroll, callunroll: p.callunroll, minstitch: p.minstitch },
+    };
+  }
+
+  // ---- slots
+
+  private slotOf(reg: number): number {
+    return 2 + this.cur.base + reg;
+  }
+
+  private hi(reg: number): number {
+    return this.vm.mem.read32(this.cur.rtBase + 8 * reg + 4);
   }
 
   private num(reg: number): number {
-    return this.vm.mem.readF64(this.setup.base + 8 * reg);
-  }
-
-  private isNumber(reg: number): boolean {
-    return this.vm.mem.read32(this.setup.base + 8 * reg + 4) < 0xfff90000;
+    return this.vm.mem.readF64(this.cur.rtBase + 8 * reg);
   }
 
   /** The IR value of register `reg`, loading it (with a type guard) on first use. */
   private get(reg: number): Ref {
-    const slot = 2 + reg;
+    const slot = this.slotOf(reg);
     const have = this.slots.get(slot);
     if (have !== undefined) return have;
-    if (!this.isNumber(reg)) throw new Abort('NYI: non-number slot');
-    const ref = this.b.sload(slot, 'num', SLOAD.T);
+    const hi = this.hi(reg);
+    const type: IRTypeName = hi < NUMBER_HI_LIMIT ? 'num' : TYPE_BY_NUMBER[~(hi >> 15) & 0x1f].name;
+    if (type !== 'num' && type !== 'fun' && type !== 'tab' && type !== 'str' && type !== 'nil' && type !== 'fal' && type !== 'tru') throw nyi('NYIBC', `slot of type ${type}`);
+    const ref = this.b.sload(slot, type, SLOAD.T);
     this.guardSince = true;
     this.slots.set(slot, ref);
     this.loaded.set(slot, ref);
     return ref;
   }
 
-  private set(reg: number, ref: Ref): void {
-    this.slots.set(2 + reg, ref);
-    if (this.loaded.get(2 + reg) !== ref) this.loaded.delete(2 + reg);
+  /** A number operand: the slot must hold a number (its SLOAD guards that). */
+  private getNum(reg: number): Ref {
+    const ref = this.get(reg);
+    const type = this.b.typeOf(ref);
+    if (type === 'int') return this.b.conv('num', 'int', ref);
+    if (type !== 'num') throw nyi('NYIBC', `arithmetic on a ${type}`);
+    return ref;
   }
 
-  private asNum(ref: Ref): Ref {
-    return this.b.typeOf(ref) === 'int' ? this.b.conv('num', 'int', ref) : ref;
+  private set(reg: number, ref: Ref): void {
+    const slot = this.slotOf(reg);
+    this.slots.set(slot, ref);
+    if (this.loaded.get(slot) !== ref) this.loaded.delete(slot);
+  }
+
+  private raw(bits: bigint, type: IRTypeName): Ref {
+    return this.b.constant({ op: 'KINT64', type, value: bits });
+  }
+
+  // ---- snapshots and guards
+
+  private snapOptions(pc: number) {
+    return {
+      nslots: this.slotOf(this.cur.proto.framesize),
+      baseAdjust: this.cur.base,
+      pc: BigInt(this.cur.proto.bcAddress + 4 * pc),
+    };
   }
 
   /**
@@ -109,7 +205,7 @@ export class Recorder {
    * never merges into snapshot #0 (rec_comp_prep).
    */
   private snapshot(pc: number, keepFirst = false): void {
-    const entries = [...this.slots].filter(([slot, ref]) => this.loaded.get(slot) !== ref).sort((x, y) => x[0] - y[0]).map(([slot, ref]) => ({ slot, ref }));
+    const entries = [...this.slots].filter(([slot, ref]) => slot >= 0 && this.loaded.get(slot) !== ref).sort((x, y) => x[0] - y[0]).map(([slot, ref]) => ({ slot, ref }));
     const nothingSince = this.lastSnapRef === this.b.nextRef;
     let merge = this.snapCount > 0 && (nothingSince || (this.mergesnap && !this.guardSince));
     if (keepFirst && this.snapCount === 1 && nothingSince) merge = false;
@@ -120,38 +216,52 @@ export class Recorder {
     this.mergesnap = false;
   }
 
-  private guard(op: ComparisonOp, a: Ref, b: Ref): void {
-    this.b.guard(op, 'num', a, b);
+  private guard(op: ComparisonOp, type: IRTypeName, a: Ref, b: Ref): void {
+    this.b.guard(op, type, a, b);
     this.guardSince = true;
   }
 
   /** A comparison: snapshot resuming at the branch not taken (rec_comp_fixup), then the guard. */
-  private branch(op: ComparisonOp, a: Ref, b: Ref, pc: number, taken: boolean): void {
-    const jmp = this.setup.proto.bc[pc + 1];
+  private branch(op: ComparisonOp, type: IRTypeName, a: Ref, b: Ref, pc: number, taken: boolean): void {
+    const jmp = this.cur.proto.bc[pc + 1];
     const target = pc + 2 + (insD(jmp) - 0x8000);
     this.snapshot(taken ? pc + 2 : target, true);
-    this.guard(op, a, b);
+    this.guard(op, type, a, b);
     this.needsnap = true;
   }
+
+  // ---- driver
 
   step(e: InstructionEvent): RecordOutcome {
     try {
       return this.record(e);
     } catch (err) {
-      if (err instanceof Abort) return { kind: 'abort', reason: err.reason, pc: e.pc };
+      if (err instanceof Abort) return { kind: 'abort', reason: err.reason, proto: e.proto, pc: e.pc };
       throw err;
     }
   }
 
-  private finish(kind: LinkKind, target: number): RecordOutcome {
+  private finish(kind: LinkKind, target: number, stitched?: string): RecordOutcome {
     const trace = this.b.finish(kind, target);
-    return { kind: 'stop', trace: kind === 'loop' ? optimizeLoop(trace) : trace };
+    return {
+      kind: 'stop',
+      trace: kind === 'loop' && this.vm.jit.flags.has('loop') ? optimizeLoop(trace) : trace,
+      returnSites: this.returnSites,
+      ...(stitched === undefined ? {} : { stitched }),
+    };
+  }
+
+  private decide(d: LinkDecision, pc: number, stitched?: string): RecordOutcome | undefined {
+    if (d.kind === 'continue') return undefined;
+    if (d.kind === 'abort') throw new Abort(formatAbortMessage(d.reason as 'TRACEOV'));
+    this.snapshot(pc);
+    return this.finish(d.link.kind, d.link.target, stitched);
   }
 
   private record(e: InstructionEvent): RecordOutcome {
     const { proto, pc, ins, op } = e;
-    if (proto !== this.setup.proto || e.base !== this.setup.base) throw new Abort('NYI: call or return in a trace');
-    if (++this.recorded > this.setup.maxRecord) throw new Abort('trace too long');
+    if (proto !== this.cur.proto || e.base !== this.cur.rtBase) throw nyi('NYIBC', `${op} in an unexpected frame`);
+    if (++this.recorded > this.vm.jit.params.maxrecord) throw nyi('TRACEOV');
     if (this.needsnap) {
       this.needsnap = false;
       this.snapshot(pc);
@@ -159,36 +269,17 @@ export class Recorder {
     }
     const a = insA(ins);
     const d = insD(ins);
-    const linked = this.setup.compiledAt(proto, pc);
-    if (pc === this.setup.pc && this.setup.start.kind === 'root') return this.closeLoop(op, a);
-    if (linked !== undefined && op === 'JLOOP') {
-      this.snapshot(pc);
-      return this.finish('root', linked);
-    }
-    if (linked !== undefined && op === 'JFORL') {
-      // The loop goes on: step, then link to its trace (entered after the step, as JFORL does).
-      if (this.forLoopStep(pc, a)) {
-        this.snapshot(pc);
-        return this.finish('root', linked);
-      }
-      return { kind: 'continue' };
-    }
-    const vn = ARITH_VN[op] ?? ARITH_NV[op] ?? ARITH_VV[op];
-    if (vn) {
-      const kb = insB(ins);
-      const kc = insC(ins);
-      const left = ARITH_NV[op] ? this.b.knum(proto.knum[kc]) : this.asNum(this.get(kb));
-      const right = ARITH_VN[op] ? this.b.knum(proto.knum[kc]) : ARITH_NV[op] ? this.asNum(this.get(kb)) : this.asNum(this.get(kc));
-      this.set(a, this.b.arith(vn, 'num', left, right));
-      return { kind: 'continue' };
-    }
+    const atStart = proto === this.setup.proto && pc === this.setup.pc && this.callers.length === 0 && this.retdepth === 0;
+    if (atStart && this.setup.start.kind === 'root' && (op === 'FORL' || op === 'LOOP')) return this.closeLoop(op, a);
+    const arith = ARITH_VN[op] ?? ARITH_NV[op] ?? ARITH_VV[op];
+    if (arith) return this.arith(arith, op, ins);
     const cmp = COMPARE[op];
     if (cmp) {
-      const x = this.asNum(this.get(a));
-      const y = this.asNum(this.get(d));
+      const x = this.getNum(a);
+      const y = this.getNum(d);
       const [vx, vy] = [this.num(a), this.num(d)];
       const taken = cmp === 'LT' ? vx < vy : cmp === 'GE' ? vx >= vy : cmp === 'LE' ? vx <= vy : vx > vy;
-      this.branch(taken ? cmp : NEGATED[cmp], x, y, pc, taken);
+      this.branch(taken ? cmp : NEGATED[cmp], 'num', x, y, pc, taken);
       return { kind: 'continue' };
     }
     switch (op) {
@@ -201,62 +292,109 @@ export class Recorder {
       case 'KNUM':
         this.set(a, this.b.knum(proto.knum[d]));
         return { kind: 'continue' };
-      case 'UNM':
-        this.set(a, this.b.arith('NEG', 'num', this.asNum(this.get(d))));
+      case 'KPRI':
+        this.set(a, [REF_NIL, REF_FALSE, REF_TRUE][d]);
         return { kind: 'continue' };
+      case 'UNM':
+        this.set(a, this.b.arith('NEG', 'num', this.getNum(d)));
+        return { kind: 'continue' };
+      case 'UGET':
+        return this.uget(a, d);
       case 'ISEQN': case 'ISNEN': {
-        const x = this.asNum(this.get(a));
+        const x = this.getNum(a);
         const equal = this.num(a) === proto.knum[d];
-        this.branch(equal ? 'EQ' : 'NE', x, this.b.knum(proto.knum[d]), pc, equal === (op === 'ISEQN'));
+        this.branch(equal ? 'EQ' : 'NE', 'num', x, this.b.knum(proto.knum[d]), pc, equal === (op === 'ISEQN'));
         return { kind: 'continue' };
       }
       case 'ISEQV': case 'ISNEV': {
-        const x = this.asNum(this.get(a));
-        const y = this.asNum(this.get(d));
+        const x = this.getNum(a);
+        const y = this.getNum(d);
         const equal = this.num(a) === this.num(d);
-        this.branch(equal ? 'EQ' : 'NE', x, y, pc, equal === (op === 'ISEQV'));
+        this.branch(equal ? 'EQ' : 'NE', 'num', x, y, pc, equal === (op === 'ISEQV'));
         return { kind: 'continue' };
       }
-      case 'JMP': case 'LOOP':
+      case 'JMP': case 'LOOP': case 'FUNCV':
         return { kind: 'continue' };
+      case 'FUNCF': case 'IFUNCF': case 'JFUNCF':
+        return this.functionEntry(op, pc, d) ?? { kind: 'continue' };
       case 'FORI':
         return this.forLoopEntry(pc, a);
       case 'FORL': case 'IFORL':
+        if (this.setup.start.kind === 'root' && this.forLoopGoesOn(a)) throw nyi('LINNER');
         this.forLoopStep(pc, a);
         return { kind: 'continue' };
+      case 'JFORL': case 'JLOOP':
+        return this.compiledLoop(op, pc, a, d);
+      case 'CALL':
+        return this.call(pc, a, insC(ins) - 1, insB(ins) - 1) ?? { kind: 'continue' };
+      case 'CALLT':
+        return this.tailCall(a, d - 1);
+      case 'RET0': case 'RET1': case 'RET':
+        return this.ret(pc, a, d - 1) ?? { kind: 'continue' };
       default:
-        throw new Abort(`NYI: bytecode ${op}`);
+        throw nyi('NYIBC', op);
     }
+  }
+
+  // ---- arithmetic and values
+
+  private arith(op: ArithOp, name: OpName, ins: number): RecordOutcome {
+    const a = insA(ins);
+    const kb = insB(ins);
+    const kc = insC(ins);
+    const knum = (): Ref => this.b.knum(this.cur.proto.knum[kc]);
+    const left = ARITH_NV[name] ? knum() : this.getNum(kb);
+    const right = ARITH_VN[name] ? knum() : ARITH_NV[name] ? this.getNum(kb) : this.getNum(kc);
+    this.set(a, this.b.arith(op, 'num', left, right));
+    return { kind: 'continue' };
+  }
+
+  /** UGET of an immutable upvalue holding a number or function: a constant, as LuaJIT folds it. */
+  private uget(a: number, d: number): RecordOutcome {
+    if (!(this.cur.proto.uv[d] & UV_IMMUTABLE)) throw nyi('NYIBC', 'UGET');
+    const uv = this.vm.functionAt(this.cur.rtBase).upvalues[d];
+    const value = uv.closed ? uv.value : this.vm.stack.get(uv.address);
+    if (typeof value === 'number') this.set(a, this.b.knum(value));
+    else if (value instanceof LuaFunction) this.set(a, this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
+    else throw nyi('NYIBC', 'UGET');
+    return { kind: 'continue' };
+  }
+
+  // ---- loops
+
+  private forLoopGoesOn(a: number): boolean {
+    const step = this.num(a + 2);
+    const next = this.num(a) + step;
+    return step >= 0 ? next <= this.num(a + 1) : next >= this.num(a + 1);
   }
 
   /** FORL/JFORL inside the trace: idx += step, then a guard for the direction the loop takes. */
   private forLoopStep(pc: number, a: number): boolean {
-    const ins = this.setup.proto.bc[pc];
+    const ins = this.cur.proto.bc[pc];
+    const goesOn = this.forLoopGoesOn(a);
     const step = this.num(a + 2);
-    const next = this.num(a) + step;
-    const goesOn = step >= 0 ? next <= this.num(a + 1) : next >= this.num(a + 1);
     const op: ComparisonOp = step >= 0 ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
-    const stop = this.asNum(this.get(a + 1));
-    const idx = this.b.arith('ADD', 'num', this.asNum(this.get(a)), this.asNum(this.get(a + 2)));
+    const stop = this.getNum(a + 1);
+    const idx = this.b.arith('ADD', 'num', this.getNum(a), this.getNum(a + 2));
     if (goesOn) {
       // The exit (loop ends) resumes after the FORL with the stepped index, as LuaJIT's does.
       this.set(a, idx);
       this.snapshot(pc + 1);
-      this.guard(op, idx, stop);
+      this.guard(op, 'num', idx, stop);
       this.set(a + 3, idx);
     } else if ((ins & 0xff) === BC.FORL || (ins & 0xff) === BC.IFORL) {
       // The exit (loop goes on) resumes at the body with both index slots stepped.
-      const visible = this.slots.get(2 + a + 3);
+      const visible = this.slots.get(this.slotOf(a + 3));
       this.set(a, idx);
       this.set(a + 3, idx);
       this.snapshot(pc + 1 + (insD(ins) - 0x8000));
-      if (visible === undefined) this.slots.delete(2 + a + 3);
+      if (visible === undefined) this.slots.delete(this.slotOf(a + 3));
       else this.set(a + 3, visible);
-      this.guard(op, idx, stop);
+      this.guard(op, 'num', idx, stop);
     } else {
       // JFORL: the exit re-runs it in the interpreter, which steps and enters its trace.
       this.snapshot(pc);
-      this.guard(op, idx, stop);
+      this.guard(op, 'num', idx, stop);
       this.set(a, idx);
     }
     return goesOn;
@@ -264,17 +402,28 @@ export class Recorder {
 
   /** FORI: a guard for whether the loop body runs at all, then the visible index. */
   private forLoopEntry(pc: number, a: number): RecordOutcome {
-    const idx = this.asNum(this.get(a));
-    const stop = this.asNum(this.get(a + 1));
-    this.asNum(this.get(a + 2));
+    const idx = this.getNum(a);
+    const stop = this.getNum(a + 1);
+    this.getNum(a + 2);
     const step = this.num(a + 2);
     const enters = step >= 0 ? this.num(a) <= this.num(a + 1) : this.num(a) >= this.num(a + 1);
     this.snapshot(pc);
     const op: ComparisonOp = step >= 0 ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
-    this.guard(op, idx, stop);
+    this.guard(op, 'num', idx, stop);
     this.needsnap = true;
     if (enters) this.set(a + 3, idx);
     return { kind: 'continue' };
+  }
+
+  /** JFORL/JLOOP: a compiled loop. A side trace links to it when the loop goes on. */
+  private compiledLoop(op: OpName, pc: number, a: number, traceNo: number): RecordOutcome {
+    const goesOn = op === 'JLOOP' || this.forLoopGoesOn(a);
+    const decision = compiledLoopLink(this.state(false), { op: op as 'JFORL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
+    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (op === 'JFORL') this.forLoopStep(pc, a);
+    if (decision.kind === 'continue') return { kind: 'continue' };
+    this.snapshot(pc);
+    return this.finish(decision.link.kind, decision.link.target);
   }
 
   /** Back at the start of a root loop: close it (the LOOP pass adds PHIs). */
@@ -282,15 +431,108 @@ export class Recorder {
     if (op === 'FORL') {
       const ins = this.setup.proto.bc[this.setup.pc];
       const bodyPc = this.setup.pc + 1 + (insD(ins) - 0x8000);
-      if (!this.forLoopStep(this.setup.pc, a)) throw new Abort('leaving loop in root trace');
+      if (!this.forLoopStep(this.setup.pc, a)) throw nyi('LLEAVE');
       this.snapshot(bodyPc);
     } else {
       this.snapshot(this.setup.pc);
     }
     return this.finish('loop', this.setup.number);
   }
-}
 
-class Abort {
-  constructor(readonly reason: string) {}
+  // ---- calls and returns
+
+  /** The function in register `reg` with an identity guard (or a known constant), and its object. */
+  private callee(reg: number) {
+    const addr = this.cur.rtBase + 8 * reg;
+    const fn = this.vm.functionAt(addr + 16);
+    const bits = this.vm.mem.read64(addr);
+    const ref = this.get(reg);
+    if (this.b.typeOf(ref) !== 'fun') throw nyi('NYIBC', 'call of a non-function');
+    // A loaded function value is guarded on its identity; a folded constant needs no guard.
+    if (!isConstRef(ref)) this.guard('EQ', 'fun', ref, this.raw(bits, 'fun'));
+    return { fn, bits };
+  }
+
+  private call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
+    if (nargs < 0 || nres < 0) throw nyi('NYIBC', 'CALLM');
+    const { fn } = this.callee(a);
+    if (fn.proto === null) {
+      const next = OP_NAMES[this.cur.proto.bc[pc + 1] & 0xff];
+      return this.decide(builtinLink(this.state(false), { irCount: this.b.nextRef - 0x8001, fromLuaCall: true, nextOp: next, name: fn.name }), pc, fn.name);
+    }
+    const retAddr = this.cur.proto.bcAddress + 4 * (pc + 1);
+    this.set(a + 1, this.raw(BigInt(retAddr), 'p64'));
+    for (let i = nargs; i < fn.proto.numparams; i++) this.set(a + 2 + i, REF_NIL);
+    this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1 });
+    this.cur = { base: this.cur.base + a + 2, proto: fn.proto, rtBase: this.cur.rtBase + 8 * (a + 2) };
+    return undefined;
+  }
+
+  private tailCall(a: number, nargs: number): RecordOutcome {
+    if (nargs < 0) throw nyi('NYIBC', 'CALLMT');
+    const { fn } = this.callee(a);
+    if (fn.proto === null) throw nyi('NYIBC', 'tail call of a builtin');
+    const decision = tailCallLink(this.state(false), this.vm.jit.params.loopunroll);
+    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (decision.kind === 'continue') this.tailcalled = decision.tailcalled;
+    const func = this.get(a);
+    const args = Array.from({ length: nargs }, (_, i) => this.get(a + 2 + i));
+    for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(0)) this.slots.delete(slot);
+    this.set(-2, func);
+    args.forEach((ref, i) => this.set(i, ref));
+    for (let i = nargs; i < fn.proto.numparams; i++) this.set(i, REF_NIL);
+    this.cur = { ...this.cur, proto: fn.proto };
+    return { kind: 'continue' };
+  }
+
+  private functionEntry(op: OpName, pc: number, d: number): RecordOutcome | undefined {
+    const sameProtoFrames = this.callers.filter((c) => c.frame.proto === this.cur.proto).length;
+    const compiled = op === 'JFUNCF' ? this.setup.compiledAt(this.cur.proto, pc) ?? { trace: d, link: 'return' as LinkKind } : undefined;
+    const atStartPc = this.cur.proto === this.setup.proto && pc === this.setup.pc && this.startOp === 'FUNCF';
+    const decision = functionEntryLink(this.state(atStartPc), { sameProtoFrames, ...(compiled ? { compiled } : {}) }, this.random);
+    return this.decide(decision, pc + 1);
+  }
+
+  private ret(pc: number, a: number, nvals: number): RecordOutcome | undefined {
+    if (nvals < 0) throw nyi('NYIBC', 'RETM');
+    const values = Array.from({ length: nvals }, (_, i) => this.get(a + i));
+    if (this.callers.length > 0) {
+      const caller = this.callers.pop()!;
+      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(-2)) this.slots.delete(slot);
+      this.cur = caller.frame;
+      for (let i = 0; i < caller.nres; i++) this.set(caller.callA + i, values[i] ?? REF_NIL);
+      return undefined;
+    }
+    const link = this.vm.mem.read32(this.cur.rtBase - 8);
+    const toLua = (link & 3) === 0;
+    const callerProto = toLua ? this.vm.functionAt(this.cur.rtBase - 8 * (insA(this.vm.mem.read32(link - 4)) + 2)).proto : null;
+    const retfToCaller = callerProto ? this.retfInto.get(callerProto) ?? 0 : 0;
+    const atStartPc = this.startOp === 'RET' || this.startOp === 'RET0' || this.startOp === 'RET1' ? pc === this.setup.pc && this.cur.proto === this.setup.proto : false;
+    const decision = returnLink(this.state(atStartPc), { toLua, retfToCaller });
+    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (decision.kind === 'stop' && decision.link.kind !== 'down-recursion') {
+      this.snapshot(pc);
+      return this.finish(decision.link.kind, decision.link.target);
+    }
+    // Return below the start frame: guard the return PC (RETF), move BASE down, go on in the caller.
+    const callA = insA(this.vm.mem.read32(link - 4));
+    const delta = callA + 2;
+    this.snapshot(pc);
+    this.b.retf(`${callerProto!.chunkname}:${callerProto!.firstline}`, BigInt(link));
+    this.guardSince = true;
+    this.returnSites.push({ pc: BigInt(link), delta });
+    this.retfInto.set(callerProto!, (this.retfInto.get(callerProto!) ?? 0) + 1);
+    this.retdepth++;
+    const wanted = insB(this.vm.mem.read32(link - 4)) - 1;
+    this.slots = new Map();
+    this.loaded = new Map();
+    const callerPc = (link - callerProto!.bcAddress) >>> 2;
+    this.cur = { base: 0, proto: callerProto!, rtBase: this.cur.rtBase - 8 * delta };
+    for (let i = 0; i < wanted; i++) this.set(callA + i, values[i] ?? REF_NIL);
+    if (decision.kind === 'stop') {
+      this.snapshot(callerPc);
+      return this.finish('down-recursion', decision.link.target);
+    }
+    return undefined;
+  }
 }

@@ -7,16 +7,19 @@
 
 import { assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
-import { SNAP_FLAGS, type Trace } from '@tracesim/ir';
+import { SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
 import { BC, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { createMachine, type TraceMachine } from './machine';
+import type { LinkPolicy } from './manager';
 import { Recorder, type RecordOutcome } from './recorder';
 
 export interface TracingJitOptions {
+  /** Down-recursion policy: `fixed` (default, LuaJIT after cae36118) or `luajit-2022`. */
+  readonly policy?: LinkPolicy;
   readonly regs?: number;
   readonly onViolation?: 'stop' | 'continue';
   /** Receives each -jv line. */
@@ -32,6 +35,8 @@ export class JitViolation extends ReplayError {
   }
 }
 
+/** The J-variant a root trace's start op is patched to. */
+const J_VARIANTS: ReadonlyMap<number, number> = new Map([[BC.FORL, BC.JFORL], [BC.LOOP, BC.JLOOP], [BC.FUNCF, BC.JFUNCF]]);
 const RDX_BASE = 2;
 const R14_DISPATCH = 14;
 const EXIT_HANDLER = trapAddress('exit_handler');
@@ -55,7 +60,9 @@ export class TracingJit {
   private machine?: TraceMachine;
   private recording?: Recording;
   private nextNumber = 1;
-  private readonly rootAt = new Map<string, number>();
+  /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
+  private readonly rootAt = new Map<string, { trace: number; link: LinkKind }>();
+  private readonly returnSites: ReturnSite[] = [];
   private readonly exitCounts = new Map<string, number>();
   private readonly sideAttempts = new Map<string, number>();
   private resume?: ResumePoint;
@@ -65,6 +72,7 @@ export class TracingJit {
   /** Hooks to pass to the LuaInterpreter, then `attach` the interpreter. */
   readonly hooks: InterpreterHooks = {
     onHotLoop: (e) => this.hotLoop(e),
+    onHotCall: (e) => this.hotCall(e),
     enterTrace: (e) => this.enter(e),
   };
 
@@ -91,12 +99,24 @@ export class TracingJit {
     this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
   }
 
-  private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>): void {
+  private hotCall(e: HotEvent): void {
+    if (this.recording || e.op !== 'FUNCF') return;
+    this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+  }
+
+  /** The root trace of a side trace's chain (cur.root); 0 for a root trace. */
+  private rootOf(start: Trace['start']): number {
+    if (start.kind !== 'side') return 0;
+    const parent = this.traces.find((t) => t.number === start.parent)!;
+    return parent.start.kind === 'side' ? this.rootOf(parent.start) : parent.number;
+  }
+
+  private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>, baseSlot = 0): void {
     const number = this.nextNumber;
     const recorder = new Recorder(this.vm, {
-      number, start, proto, pc, base, inherited,
+      number, start, root: this.rootOf(start), proto, pc, base, baseSlot, inherited,
       compiledAt: (p, at) => this.rootAt.get(this.key(p, at)),
-      maxRecord: this.vm.jit.params.maxrecord,
+      policy: this.options.policy ?? 'fixed',
     });
     const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : '';
     this.recording = { recorder, head: parent, pc, proto };
@@ -109,24 +129,25 @@ export class TracingJit {
     this.recording = undefined;
     this.vm.recorder = null;
     if (outcome.kind === 'abort') {
-      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${outcome.reason} at ${this.location(rec.proto, outcome.pc)}]`);
+      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${outcome.reason} at ${this.location(outcome.proto, outcome.pc)}]`);
       return;
     }
-    this.install(outcome.trace, rec);
+    this.install(outcome.trace, outcome.returnSites, rec, outcome.stitched);
   }
 
-  private install(trace: Trace, rec: Recording): void {
+  private install(trace: Trace, returnSites: readonly ReturnSite[], rec: Recording, stitched: string | undefined): void {
     this.nextNumber++;
     this.traces.push(trace);
-    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: [] }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
+    for (const site of returnSites) if (!this.returnSites.some((s) => s.pc === site.pc)) this.returnSites.push(site);
+    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
     this.machine = this.load(this.assembled);
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
-      const jop = (ins & 0xff) === BC.FORL ? BC.JFORL : BC.JLOOP;
+      const jop = J_VARIANTS.get(ins & 0xff)!;
       this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (insA(ins) << 8) | jop);
-      this.rootAt.set(this.key(rec.proto, rec.pc), trace.number);
+      this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind });
     }
-    const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind;
+    const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind === 'stitch' ? `stitch ${stitched}` : trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
   }
 
@@ -221,6 +242,6 @@ export class TracingJit {
     const proto = fn.proto!;
     const pc = (Number(snap.pc) - proto.bcAddress) >>> 2;
     const inherited = new Map(t.exitMaps[exit].filter((e) => !(e.flags & SNAP_FLAGS.NORESTORE)).map((e) => [e.slot, e.type] as const));
-    this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited);
+    this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited, snap.baseAdjust);
   }
 }

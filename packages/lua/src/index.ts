@@ -14,6 +14,7 @@ export type { JitParamName, JitFlagName, JitParams } from './jitparams';
 export { HotCounters, HOTCOUNT_SIZE, HOTCOUNT_LOOP, HOTCOUNT_CALL } from './hotcount';
 export { LuaTable } from './table';
 export { LuaString, LuaFunction, Upvalue, typeName } from './value';
+export { tagOf } from './stack';
 export type { LuaValue } from './value';
 export { runLua } from './run';
 export type { RunOptions, RunResult } from './run';
