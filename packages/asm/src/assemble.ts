@@ -12,6 +12,7 @@ import { buildConstPool } from './const-pool';
 import { AsmError } from './errors';
 import { patchExit } from './exit-patch';
 import { EXIT_STUB_LAYOUT, exitStubAddress, exitStubGroup, type ExitStubGroup } from './exitstubs';
+import { encodeSequence } from './code-sequence';
 
 export interface AssembleOptions {
   /** Allocatable registers per class (`--regs N`). */
@@ -23,6 +24,9 @@ export interface AssembleOptions {
 }
 
 const ALIGN = 16;
+/** `jmp qword [rip+disp32]` is 6 bytes; the slot keeps the head 8-byte aligned after the pool. */
+const JMP_RIP_LENGTH = 6;
+const OVERFLOW_STUB_BYTES = 8;
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 /** Traces ordered so that every side trace comes after its parent. */
@@ -69,12 +73,22 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
     const done = new Map<number, AssembledTrace>();
     let at = cursor;
     for (const trace of order) {
-      const pool = buildConstPool(trace, at);
-      pools.set(trace.number, pool.bytes);
+      const pool = buildConstPool(trace, at, [BigInt(stubAddress(0))]);
+      // Between the pool and the head: the Lua stack check's way out, `jmp [rip+cell]` to
+      // exit stub 0 (an indirect jump, so exit patching never retargets it).
+      const overflowAt = at + pool.bytes.length;
+      const overflow = encodeSequence(overflowAt, [{ input: { mnemonic: 'jmp', operands: [{ kind: 'mem', width: 64, base: 'rip', scale: 1, disp: pool.address(BigInt(stubAddress(0))) - (overflowAt + JMP_RIP_LENGTH) }] } }]);
+      const prelude = new Uint8Array(OVERFLOW_STUB_BYTES);
+      prelude.set(overflow.bytes);
+      const withPrelude = new Uint8Array(pool.bytes.length + OVERFLOW_STUB_BYTES);
+      withPrelude.set(pool.bytes);
+      withPrelude.set(prelude, pool.bytes.length);
+      pools.set(trace.number, withPrelude);
       const assembled = generateTrace({
         trace,
         pool,
-        address: at + pool.bytes.length,
+        address: overflowAt + OVERFLOW_STUB_BYTES,
+        stackOverflowExit: overflowAt,
         regs: opts.regs,
         stubAddress,
         linkAddress: (n) => {

@@ -4,7 +4,7 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH_OFFSETS, LUA_STACK_LIMIT, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
   ARITH_OPS, COMPARISON_OPS, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
@@ -50,6 +50,8 @@ export interface TraceCodegenInput {
   readonly linkAddress: (trace: number) => number;
   readonly parent?: AssembledTrace;
   readonly returnSites: readonly ReturnSite[];
+  /** Where the Lua stack check jumps when BASE is too high: code that leaves through exit 0. */
+  readonly stackOverflowExit: number;
 }
 
 /** A value operand at an instruction: in a register, or a constant (read from the pool). */
@@ -89,6 +91,7 @@ class TraceCodegen {
   run(): AssembledTrace {
     const t = this.trace;
     this.e.append(traceHead(t.number, this.spdelta, this.e.here));
+    this.stackCheck();
     if (t.start.kind === 'side') this.inheritFromParent();
     t.ins.forEach((ins, i) => {
       this.instruction(ins, i);
@@ -110,6 +113,19 @@ class TraceCodegen {
       exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
       listing: this.e.lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]),
     };
+  }
+
+  /**
+   * A trace whose snapshots move BASE up (inlined calls, up-recursion) checks first that the
+   * frames it may build stay below LUA_STACK_LIMIT, and else leaves through exit 0, so the
+   * interpreter reaches its own "stack overflow" (asm_stack_check).
+   */
+  private stackCheck(): void {
+    const snaps = this.trace.snapshots;
+    if (!snaps.some((s) => s.baseAdjust > 0)) return;
+    const need = Math.max(...snaps.map((s) => s.baseAdjust + s.nslots));
+    this.e.emit('cmp', [gpr(RDX_BASE), imm(LUA_STACK_LIMIT - SLOT_BYTES * need, 32)]);
+    this.e.emit('j', [rel(this.input.stackOverflowExit, 32)], { cond: COND.a, long: true, note: 0 });
   }
 
   // ---- values and operands

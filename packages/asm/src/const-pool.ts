@@ -46,9 +46,9 @@ export function constBits(trace: Trace, ref: Ref, location: string): bigint {
   return wordsToBits(constWords(trace, ref, location));
 }
 
-/** The pool for `trace`, placed at `base` (16-byte aligned). */
-export function buildConstPool(trace: Trace, base: number): ConstPool {
-  const patterns = new Set<bigint>([SIGN_MASK, ABS_MASK]);
+/** The pool for `trace`, placed at `base` (16-byte aligned); `extra` adds cells (e.g. code addresses). */
+export function buildConstPool(trace: Trace, base: number, extra: readonly bigint[] = []): ConstPool {
+  const patterns = new Set<bigint>([SIGN_MASK, ABS_MASK, ...extra]);
   trace.consts.forEach((k, index) => {
     if (k.op === 'KSLOT') return;
     patterns.add(constBits(trace, constRef(index), `trace ${trace.number} constant ${index}`));

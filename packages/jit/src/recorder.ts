@@ -352,6 +352,9 @@ export class Recorder {
   /** UGET of an immutable upvalue holding a number or function: a constant, as LuaJIT folds it. */
   private uget(a: number, d: number): RecordOutcome {
     if (!(this.cur.proto.uv[d] & UV_IMMUTABLE)) throw nyi('NYIBC', 'UGET');
+    // Each closure has its own upvalues: fold only under a guard on this frame's closure.
+    const closure = this.get(-2);
+    if (!isConstRef(closure)) this.guard('EQ', 'fun', closure, this.raw(this.vm.mem.read64(this.cur.rtBase - 16), 'fun'));
     const uv = this.vm.functionAt(this.cur.rtBase).upvalues[d];
     const value = uv.closed ? uv.value : this.vm.stack.get(uv.address);
     if (typeof value === 'number') this.set(a, this.b.knum(value));

@@ -94,14 +94,17 @@ export class TracingJit {
 
   // ---- recording
 
+  /** A hot counter fired at an op that can start a root trace (and was not just compiled). */
+  private startable(e: HotEvent, ops: readonly string[]): boolean {
+    return !this.recording && ops.includes(e.op) && J_VARIANTS.has(e.proto.bc[e.pc] & 0xff);
+  }
+
   private hotLoop(e: HotEvent): void {
-    if (this.recording || (e.op !== 'FORL' && e.op !== 'LOOP')) return;
-    this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+    if (this.startable(e, ['FORL', 'LOOP'])) this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
   }
 
   private hotCall(e: HotEvent): void {
-    if (this.recording || e.op !== 'FUNCF') return;
-    this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+    if (this.startable(e, ['FUNCF'])) this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
   }
 
   /** The root trace of a side trace's chain (cur.root); 0 for a root trace. */

@@ -14,7 +14,7 @@ import { FSCOPE_BREAK, FSCOPE_LOOP, FSCOPE_NOCLOSE, FSCOPE_UPVAL, FuncState } fr
 import type { PendingBreak, Scope, VarEntry } from './funcstate';
 import { parseLua } from './parse';
 import type { Proto, TemplateTable, VarInfo } from './proto';
-import { UV_LOCAL } from './proto';
+import { UV_IMMUTABLE, UV_LOCAL } from './proto';
 import { UNSUPPORTED_GLOBALS, isLibraryMember, isLibraryName } from './subset';
 
 /** Compiles a whole chunk to its main prototype. `chunkname` is what locations and listings print. */
@@ -40,6 +40,8 @@ type Expr = ast.Expression;
 const MULTRES_CALLS = new Set(['CallExpression', 'StringCallExpression', 'TableCallExpression']);
 
 class Compiler extends BytecodeEmitter {
+  /** Every upvalue of every prototype with the local it captures (directly or through a parent's upvalue). */
+  private readonly upvalueRefs: { proto: Proto; index: number; entry: VarEntry }[] = [];
   /** Call nodes that are the first argument of a `f(...)` call: one '(' before them is the call's own. */
   private readonly firstCallArgs = new WeakSet<object>();
 
@@ -54,7 +56,11 @@ class Compiler extends BytecodeEmitter {
     this.scopeBegin({ nactvar: 0, flags: 0, vstart: 0, prev: null });
     this.emitAD(BC.FUNCV, 0, 0);
     this.block(chunk.body);
-    return this.finish(lastline);
+    const main = this.finish(lastline);
+    // Only now is every assignment seen: mark the upvalues of never-reassigned locals
+    // immutable (PROTO_UV_IMMUTABLE), as LuaJIT does; the recorder folds them to constants.
+    for (const { proto, index, entry } of this.upvalueRefs) if (!entry.rw) (proto.uv as number[])[index] |= UV_IMMUTABLE;
+    return main;
   }
 
   // ---- variables -------------------------------------------------------------------------
@@ -249,6 +255,7 @@ class Compiler extends BytecodeEmitter {
       children: fs.children,
       bcAddress: 0,
     };
+    fs.uvs.forEach((u, index) => this.upvalueRefs.push({ proto, index, entry: u.entry }));
     if (fs.prev) this.fs = fs.prev;
     return proto;
   }

@@ -353,6 +353,7 @@ export abstract class BytecodeEmitter {
   protected store(v: ExpDesc, e: ExpDesc): void {
     let ins: number;
     if (v.k === VLOCAL) {
+      this.fs.actvars[v.info].rw = true;
       this.exprFree(e);
       this.toreg(e, v.info);
       return;

@@ -16,6 +16,8 @@ export interface Scope {
 export interface VarEntry {
   readonly name: string;
   readonly info: VarInfo;
+  /** Assigned after its declaration (LuaJIT's VSTACK_VAR_RW): upvalues of it are not immutable. */
+  rw?: boolean;
 }
 
 export interface PendingBreak {

@@ -3,7 +3,7 @@
 // 64 hot counters tick as LuaJIT's do. Hooks for packages/jit: hot loop / hot call events, a
 // per-instruction recording hook, trace entry at J-variant ops, and resumption at any pc/base.
 import { Memory } from '@tracesim/cpu-sim';
-import { PAGE_SIZE, REGIONS } from '@tracesim/machine';
+import { LUA_STACK_LIMIT, PAGE_SIZE, REGIONS } from '@tracesim/machine';
 import { BC, OP_NAMES, insA, insB } from './bytecode';
 import type { OpName } from './bytecode';
 import { LuaBudgetExceeded, LuaRuntimeError } from './errors';
@@ -102,7 +102,7 @@ interface LoadedConstants {
 }
 
 const STACK_BASE = REGIONS.luaStack.base;
-const STACK_LIMIT = REGIONS.luaStack.base + REGIONS.luaStack.size - 8 * 64;
+const STACK_LIMIT = LUA_STACK_LIMIT;
 
 export class LuaInterpreter {
   readonly mem: Memory;
@@ -847,7 +847,7 @@ export class LuaInterpreter {
   // ---- closures and tables -------------------------------------------------------------------
 
   private newClosure(p: Proto, parent: LuaFunction, base: number): LuaFunction {
-    const upvalues = p.uv.map((desc) => (desc & UV_LOCAL ? this.findUpvalue(base + 8 * (desc & 0xff)) : parent.upvalues[desc]));
+    const upvalues = p.uv.map((desc) => (desc & UV_LOCAL ? this.findUpvalue(base + 8 * (desc & 0xff)) : parent.upvalues[desc & 0xff]));
     return this.heap.closure(p, upvalues);
   }
 

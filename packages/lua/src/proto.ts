@@ -35,7 +35,7 @@ export interface Proto {
   readonly lines: Int32Array;
   readonly knum: readonly number[];
   readonly kgc: readonly GcConstant[];
-  /** Upvalue descriptors: parent slot | UV_LOCAL, or the parent's upvalue index. */
+  /** Upvalue descriptors: parent slot | UV_LOCAL, or the parent's upvalue index; | UV_IMMUTABLE when the local is never reassigned. */
   readonly uv: readonly number[];
   readonly uvnames: readonly string[];
   readonly vars: readonly VarInfo[];
