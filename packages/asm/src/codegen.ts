@@ -173,6 +173,7 @@ class TraceCodegen {
   private instruction(ins: IRIns, i: number): void {
     const op = ins.op;
     if (op === 'SLOAD') return this.sload(ins, i);
+    if (op === 'XLOAD') return this.xload(ins, i);
     if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
     if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
     switch (op) {
@@ -206,7 +207,21 @@ class TraceCodegen {
       return;
     }
     const at = (width: 32 | 64, extra = 0): Operand => mem(RDX_BASE, slotDisp(slot) + extra, width);
-    if (mode & SLOAD.T) {
+    this.loadTValue(ins, i, repr, at, (mode & SLOAD.T) !== 0, ins.guard && (mode & SLOAD.C) !== 0);
+  }
+
+  /** XLOAD from the address in op1 (a helper's result cell): a TValue load with a type check. */
+  private xload(ins: IRIns, i: number): void {
+    const repr = checkedRepr(ins.type, this.where(i));
+    const [address] = this.sources(ins, i);
+    if (address.kind !== 'reg') throw new AsmError(this.where(i), 'XLOAD needs an address in a register');
+    this.loadTValue(ins, i, repr, (width, extra = 0) => mem(address.reg, extra, width), ins.guard, false);
+  }
+
+  /** Loads the TValue at `at` as `repr`: optional type check (exit when it is not the IR type), optional exact int conversion. */
+  private loadTValue(ins: IRIns, i: number, repr: ValueRepr, at: (width: 32 | 64, extra?: number) => Operand, typeCheck: boolean, checkedInt: boolean): void {
+    const dest = this.alloc.ins[i].dest;
+    if (typeCheck) {
       if (repr === 'num' || repr === 'int') {
         this.e.emit('cmp', [at(32, 4), imm(NUMBER_HI_LIMIT_SIGNED, 32)]);
         this.exit(COND.ae, i);
@@ -216,10 +231,10 @@ class TraceCodegen {
         this.e.emit('cmp', [gpr(TMP, 32), imm(BigInt.asIntN(32, BigInt(itypeOfType(ins.type))), 32)]);
         this.exit(COND.ne, i);
       } else {
-        throw new AsmError(this.where(i), `a type check on a ${ins.type} slot is not supported`);
+        throw new AsmError(this.where(i), `a type check on a ${ins.type} value is not supported`);
       }
     }
-    if (repr === 'int' && ins.guard && mode & SLOAD.C) {
+    if (repr === 'int' && checkedInt) {
       this.checkedToInt(at(64), dest, i);
     } else if (dest !== undefined) {
       if (repr === 'int') this.e.emit('cvttsd2si', [gpr(dest, 32), at(64)]);
@@ -401,7 +416,7 @@ class TraceCodegen {
 
   private call(ins: IRIns, i: number): void {
     const helper = HELPERS[ins.op2];
-    if (!helper?.run) throw new AsmError(this.where(i), `helper ${helper?.name ?? ins.op2} cannot be called from a trace`);
+    if (!helper) throw new AsmError(this.where(i), `helper ${ins.op2} is not a known host helper`);
     const args = callArguments(this.trace, ins.op1);
     if (args.length !== helper.args.length) {
       throw new AsmError(this.where(i), `${helper.name} takes ${helper.args.length} argument(s), the call passes ${args.length}`);

@@ -12,6 +12,10 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   pow: 'helper_pow',
   fmod: 'helper_fmod',
   tracesim_tick: 'helper_tick',
+  tab_get: 'helper_tab_get',
+  tab_set: 'helper_tab_set',
+  tab_len: 'helper_tab_len',
+  tab_new: 'helper_tab_new',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

@@ -38,6 +38,13 @@ export const HOST_HELPERS = [
   { name: 'pow', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => Math.pow(a, b) },
   { name: 'fmod', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => a % b },
   { name: 'lj_vm_next', args: ['tab', 'int'], result: 'p64', effect: 'load' },
+  // Lua table access for recorded code (tables are host objects behind handles): arguments and
+  // results are raw 64-bit TValues; tab_get answers the address of a cell holding the value,
+  // which the trace then loads with a type-checking XLOAD. Only the JIT runtime implements them.
+  { name: 'tab_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
+  { name: 'tab_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
+  { name: 'tab_len', args: ['i64'], result: 'num', effect: 'load' },
+  { name: 'tab_new', args: [], result: 'tab', effect: 'side' },
   /** Test helper with a side effect: returns how many times it has been called in this run. */
   { name: 'tracesim_tick', args: [], result: 'int', effect: 'side', run: (_a, state) => ++state.ticks },
 ] as const satisfies readonly HostHelper[];

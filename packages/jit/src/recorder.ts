@@ -10,9 +10,10 @@ import {
   REF_FALSE, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, LuaFunction, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type OpName, type Proto } from '@tracesim/lua';
+import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { DISPATCH, DISPATCH_OFFSETS } from '@tracesim/machine';
 import {
-  builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, JitRandom, returnLink, tailCallLink,
+  builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, interpretedLoopLink, JitRandom, returnLink, tailCallLink,
   type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState,
 } from './manager';
 
@@ -20,7 +21,7 @@ import {
 export type RecordOutcome =
   | { readonly kind: 'continue' }
   | { readonly kind: 'stop'; readonly trace: Trace; readonly returnSites: readonly ReturnSite[]; readonly stitched?: string }
-  | { readonly kind: 'abort'; readonly reason: string; readonly proto: Proto; readonly pc: number };
+  | { readonly kind: 'abort'; readonly code: AbortReason; readonly reason: string; readonly proto: Proto; readonly pc: number; readonly op: OpName };
 
 export interface RecordStart {
   readonly number: number;
@@ -54,6 +55,18 @@ const NEGATED: Record<ComparisonOp, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
 };
 const NUMBER_HI_LIMIT = 0xfff90000;
+
+/** The IR type of a Lua value, for a type-checked load. */
+function luaType(v: LuaValue): IRTypeName {
+  if (typeof v === 'number') return 'num';
+  if (v === undefined) return 'nil';
+  if (v === true) return 'tru';
+  if (v === false) return 'fal';
+  if (v instanceof LuaTable) return 'tab';
+  if (v instanceof LuaFunction) return 'fun';
+  if (v instanceof LuaString) return 'str';
+  throw nyi('NYIBC', 'load of an unsupported value');
+}
 const UV_IMMUTABLE = 0x4000;
 
 /** One inlined frame: its register 0 as a slot offset from the trace's BASE, its prototype and runtime BASE. */
@@ -72,11 +85,15 @@ interface Caller {
   readonly retPc: number;
 }
 
+/** A recording abort: LuaJIT's reason code and its formatted message. */
 class Abort {
-  constructor(readonly reason: string) {}
+  constructor(
+    readonly code: AbortReason,
+    readonly reason: string,
+  ) {}
 }
 
-const nyi = (reason: AbortReason, info?: string): Abort => new Abort(info === undefined ? formatAbortMessage(reason as 'TRACEOV') : formatAbortMessage(reason as 'NYIBC', info));
+const nyi = (code: AbortReason, info?: string): Abort => new Abort(code, info === undefined ? formatAbortMessage(code as 'TRACEOV') : formatAbortMessage(code as 'NYIBC', info));
 
 export class Recorder {
   private readonly b: TraceBuilder;
@@ -90,6 +107,9 @@ export class Recorder {
   /** RETF guards recorded, by the prototype returned into. */
   private readonly retfInto = new Map<Proto, number>();
   private retdepth = 0;
+  /** J->loopunroll and J->loopref: inner-loop unrolling left, IR count at the last unrolled loop. */
+  private loopunroll: number;
+  private loopref = 0;
   private tailcalled = 0;
   private recorded = 0;
   private needsnap = true;
@@ -106,6 +126,7 @@ export class Recorder {
   ) {
     this.b = new TraceBuilder({ number: setup.number, start: setup.start, location: `${setup.proto.chunkname}:${setup.proto.lines[setup.pc]}` });
     this.cur = { base: setup.baseSlot ?? 0, proto: setup.proto, rtBase: setup.base };
+    this.loopunroll = vm.jit.params.loopunroll;
     this.rebuildCallers();
     this.startOp = OP_NAMES[setup.proto.bc[setup.pc] & 0xff];
     // A side trace starts with everything its parent's exit hands over (asm_head_side loads
@@ -210,7 +231,7 @@ export class Recorder {
     let merge = this.snapCount > 0 && (nothingSince || (this.mergesnap && !this.guardSince));
     if (keepFirst && this.snapCount === 1 && nothingSince) merge = false;
     this.b.snapshot(entries, { ...this.snapOptions(pc), replaceLast: merge });
-    if (!merge) this.snapCount++;
+    if (!merge && ++this.snapCount > this.vm.jit.params.maxsnap) throw nyi('SNAPOV');
     this.lastSnapRef = this.b.nextRef;
     this.guardSince = false;
     this.mergesnap = false;
@@ -236,7 +257,7 @@ export class Recorder {
     try {
       return this.record(e);
     } catch (err) {
-      if (err instanceof Abort) return { kind: 'abort', reason: err.reason, proto: e.proto, pc: e.pc };
+      if (err instanceof Abort) return { kind: 'abort', code: err.code, reason: err.reason, proto: e.proto, pc: e.pc, op: e.op };
       throw err;
     }
   }
@@ -253,7 +274,7 @@ export class Recorder {
 
   private decide(d: LinkDecision, pc: number, stitched?: string): RecordOutcome | undefined {
     if (d.kind === 'continue') return undefined;
-    if (d.kind === 'abort') throw new Abort(formatAbortMessage(d.reason as 'TRACEOV'));
+    if (d.kind === 'abort') throw nyi(d.reason);
     this.snapshot(pc);
     return this.finish(d.link.kind, d.link.target, stitched);
   }
@@ -300,6 +321,26 @@ export class Recorder {
         return { kind: 'continue' };
       case 'UGET':
         return this.uget(a, d);
+      case 'KSTR':
+        this.set(a, this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str'));
+        return { kind: 'continue' };
+      case 'TNEW':
+        this.set(a, this.b.call('tab_new', []));
+        this.needsnap = true;
+        return { kind: 'continue' };
+      case 'TGETV': case 'TGETS': case 'TGETB':
+        return this.tableGet(a, this.get(insB(ins)), this.vm.stack.get(this.cur.rtBase + 8 * insB(ins)), ...this.key(op, insC(ins)));
+      case 'GGET':
+        return this.tableGet(a, this.raw(this.bitsOf(this.vm.globals), 'tab'), this.vm.globals, ...this.stringKey(d));
+      case 'TSETV': case 'TSETS': case 'TSETB':
+        return this.tableSet(this.get(insB(ins)), this.key(op, insC(ins))[0], this.get(a));
+      case 'GSET':
+        return this.tableSet(this.raw(this.bitsOf(this.vm.globals), 'tab'), this.stringKey(d)[0], this.get(a));
+      case 'LEN': {
+        if (!(this.vm.stack.get(this.cur.rtBase + 8 * d) instanceof LuaTable)) throw nyi('NYIBC', 'LEN of a string');
+        this.set(a, this.b.call('tab_len', [this.get(d)]));
+        return { kind: 'continue' };
+      }
       case 'ISEQN': case 'ISNEN': {
         const x = this.getNum(a);
         const equal = this.num(a) === proto.knum[d];
@@ -319,10 +360,18 @@ export class Recorder {
         return this.functionEntry(op, pc, d) ?? { kind: 'continue' };
       case 'FORI':
         return this.forLoopEntry(pc, a);
-      case 'FORL': case 'IFORL':
-        if (this.setup.start.kind === 'root' && this.forLoopGoesOn(a)) throw nyi('LINNER');
+      case 'FORL': case 'IFORL': {
+        // An interpreted loop inside the trace: LuaJIT's rec_loop_interp decides (unroll or abort).
+        const goesOn = this.forLoopGoesOn(a);
+        const d2 = interpretedLoopLink(this.state(false), {
+          event: goesOn ? 'enter' : 'leave', jump: insD(ins) - 0x8000, innerLoopLeft: false,
+          nins: this.b.nextRef - 0x8001, loopunroll: this.loopunroll, loopref: this.loopref,
+        });
+        if (d2.kind === 'abort') throw nyi(d2.reason);
+        if (d2.kind === 'continue') [this.loopunroll, this.loopref] = [d2.loopunroll, d2.loopref];
         this.forLoopStep(pc, a);
         return { kind: 'continue' };
+      }
       case 'JFORL': case 'JLOOP':
         return this.compiledLoop(op, pc, a, d);
       case 'CALL':
@@ -360,6 +409,53 @@ export class Recorder {
     if (typeof value === 'number') this.set(a, this.b.knum(value));
     else if (value instanceof LuaFunction) this.set(a, this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
     else throw nyi('NYIBC', 'UGET');
+    return { kind: 'continue' };
+  }
+
+  // ---- tables (through the host helpers tab_get/tab_set/tab_len/tab_new)
+
+  /** The raw TValue of a Lua value (encoded through the helper-result cell). */
+  private bitsOf(v: LuaValue): bigint {
+    const cell = DISPATCH + DISPATCH_OFFSETS.helperResult;
+    this.vm.stack.set(cell, v);
+    return this.vm.mem.read64(cell);
+  }
+
+  private kstr(d: number): string {
+    const k = this.cur.proto.kgc[d];
+    if (k?.kind !== 'str') throw nyi('NYIBC', 'KSTR');
+    return k.value;
+  }
+
+  /** A constant string key: its IR constant and its Lua value. */
+  private stringKey(d: number): [Ref, LuaValue] {
+    const s = this.vm.heap.str(this.kstr(d));
+    return [this.raw(this.bitsOf(s), 'str'), s];
+  }
+
+  /** The key of TGETV/TGETS/TGETB (and the TSET forms): IR value and Lua value. */
+  private key(op: OpName, c: number): [Ref, LuaValue] {
+    if (op.endsWith('S')) return this.stringKey(c);
+    if (op.endsWith('B')) return [this.b.knum(c), c];
+    const v = this.vm.stack.get(this.cur.rtBase + 8 * c);
+    if (typeof v !== 'number') throw nyi('NYIBC', `${op} with a non-number key`);
+    return [this.getNum(c), v];
+  }
+
+  private tableGet(a: number, table: Ref, tableValue: LuaValue, key: Ref, keyValue: LuaValue): RecordOutcome {
+    if (!(tableValue instanceof LuaTable) || this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'index of a non-table');
+    const type = luaType(tableValue.get(keyValue as never));
+    const cell = this.b.call('tab_get', [table, key]);
+    const value = this.b.emit('XLOAD', type, cell, 0, true)!;
+    this.guardSince = true;
+    this.set(a, value);
+    return { kind: 'continue' };
+  }
+
+  private tableSet(table: Ref, key: Ref, value: Ref): RecordOutcome {
+    if (this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
+    this.b.call('tab_set', [table, key, value]);
+    this.needsnap = true;
     return { kind: 'continue' };
   }
 
@@ -422,7 +518,7 @@ export class Recorder {
   private compiledLoop(op: OpName, pc: number, a: number, traceNo: number): RecordOutcome {
     const goesOn = op === 'JLOOP' || this.forLoopGoesOn(a);
     const decision = compiledLoopLink(this.state(false), { op: op as 'JFORL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
-    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (decision.kind === 'abort') throw nyi(decision.reason);
     if (op === 'JFORL') this.forLoopStep(pc, a);
     if (decision.kind === 'continue') return { kind: 'continue' };
     this.snapshot(pc);
@@ -476,7 +572,7 @@ export class Recorder {
     const { fn } = this.callee(a);
     if (fn.proto === null) throw nyi('NYIBC', 'tail call of a builtin');
     const decision = tailCallLink(this.state(false), this.vm.jit.params.loopunroll);
-    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (decision.kind === 'abort') throw nyi(decision.reason);
     if (decision.kind === 'continue') this.tailcalled = decision.tailcalled;
     const func = this.get(a);
     const args = Array.from({ length: nargs }, (_, i) => this.get(a + 2 + i));
@@ -512,7 +608,7 @@ export class Recorder {
     const retfToCaller = callerProto ? this.retfInto.get(callerProto) ?? 0 : 0;
     const atStartPc = this.startOp === 'RET' || this.startOp === 'RET0' || this.startOp === 'RET1' ? pc === this.setup.pc && this.cur.proto === this.setup.proto : false;
     const decision = returnLink(this.state(atStartPc), { toLua, retfToCaller });
-    if (decision.kind === 'abort') throw new Abort(formatAbortMessage(decision.reason as 'TRACEOV'));
+    if (decision.kind === 'abort') throw nyi(decision.reason);
     if (decision.kind === 'stop' && decision.link.kind !== 'down-recursion') {
       this.snapshot(pc);
       return this.finish(decision.link.kind, decision.link.target);

@@ -5,16 +5,17 @@
 // interpreter resumes at the snapshot's pc. Every trace start, stop and abort is reported as
 // a -jv line.
 
-import { assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
+import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
 import { SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { BC, OP_NAMES, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
+import { mapTableHelpers } from './table-helpers';
 import { createMachine, type TraceMachine } from './machine';
-import type { LinkPolicy } from './manager';
+import { abortActions, JitRandom, PenaltyCache, type LinkPolicy } from './manager';
 import { Recorder, type RecordOutcome } from './recorder';
 
 export interface TracingJitOptions {
@@ -47,6 +48,7 @@ const STUB_AREA = { start: REGIONS.mcode.base, end: REGIONS.mcode.base + STUB_GR
 
 interface Recording {
   readonly recorder: Recorder;
+  readonly start: Trace['start'];
   readonly head: string;
   readonly pc: number;
   readonly proto: Proto;
@@ -66,6 +68,8 @@ export class TracingJit {
   private readonly exitCounts = new Map<string, number>();
   private readonly sideAttempts = new Map<string, number>();
   private resume?: ResumePoint;
+  /** Penalties for roots that keep aborting (penalty_pc); the seed makes runs repeatable. */
+  private readonly penalties = new PenaltyCache(new JitRandom(0));
 
   constructor(private readonly options: TracingJitOptions = {}) {}
 
@@ -78,6 +82,9 @@ export class TracingJit {
 
   attach(vm: LuaInterpreter): void {
     this.vm = vm;
+    // The recorder encodes values through the helper-result cell on the global page.
+    const global = REGIONS.global;
+    if (!vm.mem.isMapped(global.base)) vm.mem.map(global.base, global.size, global.perm, global.name);
   }
 
   private key(proto: Proto, pc: number): string {
@@ -122,7 +129,7 @@ export class TracingJit {
       policy: this.options.policy ?? 'fixed',
     });
     const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : '';
-    this.recording = { recorder, head: parent, pc, proto };
+    this.recording = { recorder, start, head: parent, pc, proto };
     this.vm.recorder = (ev) => this.recorded(recorder.step(ev));
   }
 
@@ -133,9 +140,34 @@ export class TracingJit {
     this.vm.recorder = null;
     if (outcome.kind === 'abort') {
       this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${outcome.reason} at ${this.location(outcome.proto, outcome.pc)}]`);
+      this.penalize(rec, outcome);
       return;
     }
-    this.install(outcome.trace, outcome.returnSites, rec, outcome.stitched);
+    try {
+      this.install(outcome.trace, outcome.returnSites, rec, outcome.stitched);
+    } catch (err) {
+      if (!(err instanceof AsmError)) throw err;
+      // The backend refused the trace (LuaJIT's assembler aborts: too many exits or spill slots, NYI IR).
+      this.traces.pop();
+      this.nextNumber--;
+      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${err.message}]`);
+      this.assembled = this.traces.length ? assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups }) : undefined;
+      if (this.assembled) this.machine = this.load(this.assembled);
+    }
+  }
+
+  /** trace_abort: back off the root's hot counter, or blacklist its start op after repeated aborts. */
+  private penalize(rec: Recording, outcome: Extract<RecordOutcome, { kind: 'abort' }>): void {
+    const startOp = OP_NAMES[rec.proto.bc[rec.pc] & 0xff];
+    const startPc = rec.proto.bcAddress + 4 * rec.pc;
+    if (rec.start.kind !== 'root' || !J_VARIANTS.has(rec.proto.bc[rec.pc] & 0xff)) return;
+    for (const action of abortActions({ start: rec.start, startOp, startPc, abortOp: outcome.op }, outcome.code, this.penalties)) {
+      if (action.kind === 'hotcount') this.vm.hot.set(action.slot, action.value);
+      else if (action.kind === 'blacklist') {
+        const ins = rec.proto.bc[rec.pc];
+        this.vm.patchInstruction(rec.proto, rec.pc, (ins & ~0xff) | BC[action.patch.op]);
+      }
+    }
   }
 
   private install(trace: Trace, returnSites: readonly ReturnSite[], rec: Recording, stitched: string | undefined): void {
@@ -167,6 +199,7 @@ export class TracingJit {
     machine.cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (cpu) => this.exitHandler(cpu));
     machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
     mapHelpers(machine.cpu, { ticks: 0 });
+    mapTableHelpers(machine.cpu, this.vm);
     return machine;
   }
 

@@ -32,6 +32,7 @@ export const TRAP_ENTRIES = [
   'helper_trunc',
   'helper_fmod',
   'helper_tick',
+  'helper_tab_new',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
@@ -63,6 +64,8 @@ export const DISPATCH_OFFSETS = {
   curL: -0xe10,
   /** Backend scratch cells (tracesim's own, above DISPATCH): BASE saved across helper calls. */
   savedBase: 0x100,
+  /** Where the table-load helper leaves the TValue it read, for the trace's XLOAD. */
+  helperResult: 0x120,
   /** A 16-byte cell a parallel move parks one value in to break a cycle. */
   moveTemp: 0x110,
   /** The parent-transfer area: a side trace's head copies the values it inherits here first. */
