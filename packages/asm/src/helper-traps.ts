@@ -16,6 +16,7 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tab_set: 'helper_tab_set',
   tab_len: 'helper_tab_len',
   tab_new: 'helper_tab_new',
+  str_cat: 'helper_str_concat',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

@@ -56,6 +56,9 @@ const NEGATED: Record<ComparisonOp, ComparisonOp> = {
 };
 const NUMBER_HI_LIMIT = 0xfff90000;
 
+/** What type() answers for a value of each IR type. */
+const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
+
 /** The IR type of a Lua value, for a type-checked load. */
 function luaType(v: LuaValue): IRTypeName {
   if (typeof v === 'number') return 'num';
@@ -242,8 +245,12 @@ export class Recorder {
     this.guardSince = true;
   }
 
-  /** A comparison: snapshot resuming at the branch not taken (rec_comp_fixup), then the guard. */
+  /**
+   * A comparison: snapshot resuming at the branch not taken (rec_comp_fixup), then the guard.
+   * Two constants decide it at record time: no guard, no snapshot.
+   */
   private branch(op: ComparisonOp, type: IRTypeName, a: Ref, b: Ref, pc: number, taken: boolean): void {
+    if (isConstRef(a) && isConstRef(b)) return;
     const jmp = this.cur.proto.bc[pc + 1];
     const target = pc + 2 + (insD(jmp) - 0x8000);
     this.snapshot(taken ? pc + 2 : target, true);
@@ -326,7 +333,6 @@ export class Recorder {
         return { kind: 'continue' };
       case 'TNEW':
         this.set(a, this.b.call('tab_new', []));
-        this.needsnap = true;
         return { kind: 'continue' };
       case 'TGETV': case 'TGETS': case 'TGETB':
         return this.tableGet(a, this.get(insB(ins)), this.vm.stack.get(this.cur.rtBase + 8 * insB(ins)), ...this.key(op, insC(ins)));
@@ -336,6 +342,25 @@ export class Recorder {
         return this.tableSet(this.get(insB(ins)), this.key(op, insC(ins))[0], this.get(a));
       case 'GSET':
         return this.tableSet(this.raw(this.bitsOf(this.vm.globals), 'tab'), this.stringKey(d)[0], this.get(a));
+      case 'CAT': {
+        const [b, c] = [insB(ins), insC(ins)];
+        const operand = (r: number) => {
+          const v = this.vm.stack.get(this.cur.rtBase + 8 * r);
+          if (typeof v !== 'number' && !(v instanceof LuaString)) throw nyi('NYIBC', 'CAT of a non-string');
+          return this.get(r);
+        };
+        if (c !== b + 1) throw nyi('NYIBC', 'CAT of more than two operands');
+        this.set(a, this.b.call('str_cat', [operand(b), operand(c)]));
+        return { kind: 'continue' };
+      }
+      case 'ISEQS': case 'ISNES': {
+        const x = this.get(a);
+        if (this.b.typeOf(x) !== 'str') return { kind: 'continue' }; // decided by x's guarded type
+        const k = this.stringKey(d);
+        const equal = this.vm.stack.get(this.cur.rtBase + 8 * a) === k[1];
+        this.branch(equal ? 'EQ' : 'NE', 'str', x, k[0], pc, equal === (op === 'ISEQS'));
+        return { kind: 'continue' };
+      }
       case 'LEN': {
         if (!(this.vm.stack.get(this.cur.rtBase + 8 * d) instanceof LuaTable)) throw nyi('NYIBC', 'LEN of a string');
         this.set(a, this.b.call('tab_len', [this.get(d)]));
@@ -454,8 +479,8 @@ export class Recorder {
 
   private tableSet(table: Ref, key: Ref, value: Ref): RecordOutcome {
     if (this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
+    // No snapshot after the store (as LuaJIT): an exit before the next one re-runs it, which is harmless.
     this.b.call('tab_set', [table, key, value]);
-    this.needsnap = true;
     return { kind: 'continue' };
   }
 
@@ -555,6 +580,13 @@ export class Recorder {
   private call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
     if (nargs < 0 || nres < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
+    if (fn.name === 'type' && nargs >= 1) {
+      // recff_type: the result is a constant under the argument's (guarded) IR type.
+      const name = TYPE_NAMES[this.b.typeOf(this.get(a + 2))];
+      if (name === undefined) throw nyi('NYIBC', 'type() of this value');
+      for (let i = 0; i < nres; i++) this.set(a + i, i === 0 ? this.raw(this.bitsOf(this.vm.heap.str(name)), 'str') : REF_NIL);
+      return undefined;
+    }
     if (fn.proto === null) {
       const next = OP_NAMES[this.cur.proto.bc[pc + 1] & 0xff];
       return this.decide(builtinLink(this.state(false), { irCount: this.b.nextRef - 0x8001, fromLuaCall: true, nextOp: next, name: fn.name }), pc, fn.name);

@@ -1,10 +1,10 @@
-// The table helpers recorded code calls (ir's tab_get/tab_set/tab_len/tab_new, at asm's
+// The table and string helpers recorded code calls (ir's tab_get/tab_set/tab_len/tab_new/str_cat, at asm's
 // HELPER_TRAPS entries): tables are host objects of the interpreter, so these run in
 // TypeScript on the interpreter's heap. Arguments and results are raw 64-bit TValues in SysV
 // registers (rdi, rsi, rdx); tab_get leaves the value in the helper-result cell and returns
 // its address, for the trace's type-checking XLOAD.
 import type { Cpu } from '@tracesim/cpu-sim';
-import { LuaTable, type LuaInterpreter } from '@tracesim/lua';
+import { LuaString, LuaTable, formatNumber, type LuaInterpreter } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, trapAddress } from '@tracesim/machine';
 
 const RDI = 7;
@@ -36,6 +36,11 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
     c.state.setXmmDouble(0, table(c.state.reg(RDI)).length());
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_str_concat'), 'helper_str_concat', (c) => {
+    const text = (v: unknown): string => (v instanceof LuaString ? v.s : formatNumber(v as number));
+    c.state.setReg(RAX, bitsOf(vm.heap.str(text(value(c.state.reg(RDI))) + text(value(c.state.reg(RSI))))));
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
