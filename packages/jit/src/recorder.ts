@@ -127,7 +127,9 @@ export class Recorder {
     private readonly vm: LuaInterpreter,
     private readonly setup: RecordStart,
   ) {
-    this.b = new TraceBuilder({ number: setup.number, start: setup.start, location: `${setup.proto.chunkname}:${setup.proto.lines[setup.pc]}` });
+    // A stitched trace is named after the call it continues (LuaJIT's startpc is that CALL).
+    const namedPc = setup.start.kind === 'stitch' ? setup.pc - 1 : setup.pc;
+    this.b = new TraceBuilder({ number: setup.number, start: setup.start, location: `${setup.proto.chunkname}:${setup.proto.lines[namedPc]}` });
     this.cur = { base: setup.baseSlot ?? 0, proto: setup.proto, rtBase: setup.base };
     this.loopunroll = vm.jit.params.loopunroll;
     this.rebuildCallers();

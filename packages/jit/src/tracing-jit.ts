@@ -8,7 +8,7 @@
 import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
 import { SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, OP_NAMES, insA, type HotEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { BC, OP_NAMES, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
@@ -68,6 +68,10 @@ export class TracingJit {
   private readonly exitCounts = new Map<string, number>();
   private readonly sideAttempts = new Map<string, number>();
   private resume?: ResumePoint;
+  /** A trace just stitched at a builtin call: where the interpreter comes back after the call. */
+  private pendingStitch?: { readonly previous: number; readonly proto: Proto; readonly pc: number; readonly base: number };
+  /** The trace recorded at each stitching trace's continuation (its `(N/stitch)` trace). */
+  private readonly stitchedFrom = new Map<number, number>();
   /** Penalties for roots that keep aborting (penalty_pc); the seed makes runs repeatable. */
   private readonly penalties = new PenaltyCache(new JitRandom(0));
 
@@ -128,8 +132,8 @@ export class TracingJit {
       compiledAt: (p, at) => this.rootAt.get(this.key(p, at)),
       policy: this.options.policy ?? 'fixed',
     });
-    const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : '';
-    this.recording = { recorder, start, head: parent, pc, proto };
+    const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : start.kind === 'stitch' ? `(${start.previous}/stitch) ` : '';
+    this.recording = { recorder, start, head: parent, pc: start.kind === 'stitch' ? pc - 1 : pc, proto };
     this.vm.recorder = (ev) => this.recorded(recorder.step(ev));
   }
 
@@ -182,6 +186,7 @@ export class TracingJit {
       this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (insA(ins) << 8) | jop);
       this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind });
     }
+    if (trace.start.kind === 'stitch') this.stitchedFrom.set(trace.start.previous, trace.number);
     const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind === 'stitch' ? `stitch ${stitched}` : trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
   }
@@ -234,7 +239,9 @@ export class TracingJit {
       if ((this.options.onViolation ?? 'stop') === 'stop') throw new JitViolation(v);
     }
     if (!this.resume) throw new ReplayError(`trace ${t.trace.number}`, 'the trace stopped without reaching exit_handler or exit_interp');
-    return this.resume;
+    const resume = this.resume;
+    this.armStitch();
+    return resume;
   }
 
   private exitHandler(cpu: Cpu): { kind: 'stop' } {
@@ -259,8 +266,34 @@ export class TracingJit {
   private exitInterp(cpu: Cpu): { kind: 'stop' } {
     const t = this.trace(cpu);
     const last = t.trace.snapshots[t.trace.snapshots.length - 1];
-    this.resume = { pcAddress: Number(last.pc), base: Number(cpu.state.reg(RDX_BASE)) };
+    const base = Number(cpu.state.reg(RDX_BASE));
+    this.resume = { pcAddress: Number(last.pc), base };
+    if (t.trace.link.kind === 'stitch') {
+      // The interpreter runs the builtin; its continuation (the next bytecode) is where a stitched trace begins.
+      const proto = this.vm.functionAt(base).proto!;
+      this.pendingStitch = { previous: t.trace.number, proto, pc: ((Number(last.pc) - proto.bcAddress) >>> 2) + 1, base };
+    }
     return { kind: 'stop' };
+  }
+
+  /** Watches for the continuation of a stitched builtin call once the interpreter is back. */
+  private armStitch(): void {
+    if (this.pendingStitch && !this.recording) this.vm.recorder = (e) => this.continuation(e);
+  }
+
+  /** At the continuation: enter the stitched trace, or record it (lj_cont_stitch). */
+  private continuation(e: InstructionEvent): ResumePoint | void {
+    const p = this.pendingStitch;
+    // The first event is the CALL itself (the interpreter runs the builtin); wait for the next.
+    if (p && e.proto === p.proto && e.pc === p.pc - 1 && e.base === p.base) return undefined;
+    this.pendingStitch = undefined;
+    this.vm.recorder = null;
+    if (!p || e.proto !== p.proto || e.pc !== p.pc || e.base !== p.base) return undefined;
+    const stitched = this.stitchedFrom.get(p.previous);
+    if (stitched !== undefined) return this.enter({ traceNo: stitched, proto: e.proto, pc: e.pc, base: e.base });
+    this.startRecording(e.proto, e.pc, e.base, { kind: 'stitch', previous: p.previous });
+    this.recorded(this.recording!.recorder.step(e));
+    return undefined;
   }
 
   /** Counts an exit; a hot one (hotexit) starts a side trace where the interpreter resumes. */

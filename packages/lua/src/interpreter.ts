@@ -114,8 +114,11 @@ export class LuaInterpreter {
   jitEnabled: boolean;
   /** Bytecodes executed so far. */
   executed = 0;
-  /** The recording hook: when set, called before every instruction. */
-  recorder: ((event: InstructionEvent) => void) | null = null;
+  /**
+   * The recording hook: when set, called before every instruction. Returning a resume point
+   * skips the instruction and continues there (the hook ran a trace for it).
+   */
+  recorder: ((event: InstructionEvent) => ResumePoint | void) | null = null;
 
   // Interpreter state (valid whenever control is outside the dispatch loop).
   base = STACK_BASE + 16;
@@ -310,7 +313,14 @@ export class LuaInterpreter {
         const op = ins & 0xff;
         const a = (ins >>> 8) & 0xff;
         if (this.recorder !== null) {
-          this.recorder({ proto, pc: pc - 1, ins, op: OP_NAMES[op], base });
+          // The hook may run compiled code itself (a stitched trace's continuation): go on where it left off.
+          const redirect = this.recorder({ proto, pc: pc - 1, ins, op: OP_NAMES[op], base });
+          if (redirect) {
+            this.resumeAt(redirect);
+            base = this.base; cl = this.cl; pc = this.pc;
+            proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
+            continue;
+          }
         }
         switch (op) {
           case BC.ISLT: case BC.ISGE: case BC.ISLE: case BC.ISGT: {
