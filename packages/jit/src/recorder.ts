@@ -650,9 +650,10 @@ export class Recorder {
     // Return below the start frame: guard the return PC (RETF), move BASE down, go on in the caller.
     const callA = insA(this.vm.mem.read32(link - 4));
     const delta = callA + 2;
-    this.snapshot(pc);
+    this.snapshot(pc, true);
     this.b.retf(`${callerProto!.chunkname}:${callerProto!.firstline}`, BigInt(link));
     this.guardSince = true;
+    this.needsnap = true;
     this.returnSites.push({ pc: BigInt(link), delta });
     this.retfInto.set(callerProto!, (this.retfInto.get(callerProto!) ?? 0) + 1);
     this.retdepth++;
