@@ -50,7 +50,9 @@ test('the recorder sees every executed instruction in order with its operands', 
   const main = compileLua('local s = 0\nfor i = 1, 3 do s = s + i end', 'rec.lua');
   const ops: string[] = [];
   const vm = new LuaInterpreter({ output: () => undefined });
-  vm.recorder = (e) => ops.push(e.op);
+  vm.recorder = (e) => {
+    ops.push(e.op);
+  };
   vm.run(main);
   expect(ops).toEqual(['FUNCV', 'KSHORT', 'KSHORT', 'KSHORT', 'KSHORT', 'FORI', 'ADDVV', 'FORL', 'ADDVV', 'FORL', 'ADDVV', 'FORL', 'RET0']);
   expect(vm.executed).toBe(ops.length);
