@@ -1,10 +1,10 @@
-// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--regs N] [--on-violation stop|continue]`:
+// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue]`:
 // runs a Lua program on the interpreter with the tracing JIT attached (LuaJIT's default: on).
 // -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does. A host-stack contract
 // violation found by the monitor is reported and gives exit code 1.
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
-import { JitViolation, TracingJit } from '@tracesim/jit';
+import { JitViolation, TracingJit, type LinkPolicy } from '@tracesim/jit';
 import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
 
 interface RunArgs {
@@ -13,6 +13,7 @@ interface RunArgs {
   jv?: boolean;
   O?: string | string[];
   regs?: number;
+  policy: string;
   'on-violation': string;
   'max-steps': number;
 }
@@ -27,6 +28,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('jv', { type: 'boolean', describe: 'print LuaJIT -jv trace lines (start, stop, abort) to stderr' })
       .option('O', { type: 'string', requiresArg: true, describe: 'JIT options as luajit -O takes them, e.g. hotloop=1,hotexit=2 or 3' })
       .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
+      .option('policy', { type: 'string', choices: ['fixed', 'luajit-2022'], default: 'fixed', describe: 'down-recursion rule: fixed (LuaJIT after cae36118: only root traces may stop with down-recursion) or luajit-2022 (2.1.0-beta3: side traces may too, LuaJIT #1169)' })
       .option('on-violation', { type: 'string', choices: ['stop', 'continue'], default: 'stop', describe: 'stop at the first host-stack violation (exit 1), or report each and go on' })
       .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
@@ -36,6 +38,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const jit = jitOn
       ? new TracingJit({
         regs: args.regs,
+        policy: args.policy as LinkPolicy,
         maxStepsPerEntry: args['max-steps'],
         onViolation: args['on-violation'] as 'stop' | 'continue',
         log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
