@@ -17,6 +17,8 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tab_len: 'helper_tab_len',
   tab_new: 'helper_tab_new',
   str_cat: 'helper_str_concat',
+  uv_get: 'helper_uv_get',
+  uv_set: 'helper_uv_set',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

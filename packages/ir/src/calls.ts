@@ -45,6 +45,9 @@ export const HOST_HELPERS = [
   { name: 'tab_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   { name: 'tab_len', args: ['i64'], result: 'num', effect: 'load' },
   { name: 'tab_new', args: [], result: 'tab', effect: 'side' },
+  /** Upvalue `idx` of a closure: the address of its TValue (the stack slot while open). */
+  { name: 'uv_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
+  { name: 'uv_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   /** `a .. b` for strings and numbers (numbers formatted as Lua prints them). */
   { name: 'str_cat', args: ['i64', 'i64'], result: 'str', effect: 'side' },
   /** Test helper with a side effect: returns how many times it has been called in this run. */

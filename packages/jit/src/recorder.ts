@@ -7,7 +7,7 @@
 // stops. Anything outside the subset aborts with LuaJIT's NYI reason.
 
 import {
-  REF_FALSE, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
+  REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
@@ -43,6 +43,8 @@ export interface RecordStart {
   /** Trace number and link kind of the compiled trace entered at a J-variant, for links. */
   readonly compiledAt: (proto: Proto, pc: number) => { readonly trace: number; readonly link: LinkKind } | undefined;
   readonly policy: LinkPolicy;
+  /** Whether the penalty cache says the loop at this bytecode keeps being left early (unroll it). */
+  readonly innerLoopLeft: (proto: Proto, pc: number) => boolean;
 }
 
 const ARITH_VN: Partial<Record<OpName, ArithOp>> = { ADDVN: 'ADD', SUBVN: 'SUB', MULVN: 'MUL', DIVVN: 'DIV', MODVN: 'MOD' };
@@ -93,6 +95,8 @@ class Abort {
   constructor(
     readonly code: AbortReason,
     readonly reason: string,
+    /** Where the recorder was when it gave up, if not at the instruction being recorded. */
+    readonly pc?: number,
   ) {}
 }
 
@@ -114,7 +118,6 @@ export class Recorder {
   private loopunroll: number;
   private loopref = 0;
   private tailcalled = 0;
-  private recorded = 0;
   private needsnap = true;
   private mergesnap = false;
   private guardSince = false;
@@ -195,6 +198,20 @@ export class Recorder {
     return ref;
   }
 
+  /**
+   * A FORL control slot: FORI already made idx, stop and step numbers, so the load needs no
+   * type guard (LuaJIT's fori_load) and no guard separates the FORL from the snapshot before it.
+   */
+  private getForSlot(reg: number): Ref {
+    const slot = this.slotOf(reg);
+    const have = this.slots.get(slot);
+    if (have !== undefined) return this.b.typeOf(have) === 'int' ? this.b.conv('num', 'int', have) : have;
+    const ref = this.b.sload(slot, 'num', SLOAD.R | SLOAD.I);
+    this.slots.set(slot, ref);
+    this.loaded.set(slot, ref);
+    return ref;
+  }
+
   /** A number operand: the slot must hold a number (its SLOAD guards that). */
   private getNum(reg: number): Ref {
     const ref = this.get(reg);
@@ -266,7 +283,7 @@ export class Recorder {
     try {
       return this.record(e);
     } catch (err) {
-      if (err instanceof Abort) return { kind: 'abort', code: err.code, reason: err.reason, proto: e.proto, pc: e.pc, op: e.op };
+      if (err instanceof Abort) return { kind: 'abort', code: err.code, reason: err.reason, proto: e.proto, pc: err.pc ?? e.pc, op: e.op };
       throw err;
     }
   }
@@ -291,7 +308,8 @@ export class Recorder {
   private record(e: InstructionEvent): RecordOutcome {
     const { proto, pc, ins, op } = e;
     if (proto !== this.cur.proto || e.base !== this.cur.rtBase) throw nyi('NYIBC', `${op} in an unexpected frame`);
-    if (++this.recorded > this.vm.jit.params.maxrecord) throw nyi('TRACEOV');
+    // maxrecord caps the recorded IR instructions (JIT_P_maxrecord).
+    if (this.b.nextRef - REF_FIRST > this.vm.jit.params.maxrecord) throw nyi('TRACEOV');
     if (this.needsnap) {
       this.needsnap = false;
       this.snapshot(pc);
@@ -330,6 +348,8 @@ export class Recorder {
         return { kind: 'continue' };
       case 'UGET':
         return this.uget(a, d);
+      case 'USETV': case 'USETN': case 'USETS': case 'USETP':
+        return this.uset(op, a, d);
       case 'KSTR':
         this.set(a, this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str'));
         return { kind: 'continue' };
@@ -391,7 +411,7 @@ export class Recorder {
         // An interpreted loop inside the trace: LuaJIT's rec_loop_interp decides (unroll or abort).
         const goesOn = this.forLoopGoesOn(a);
         const d2 = interpretedLoopLink(this.state(false), {
-          event: goesOn ? 'enter' : 'leave', jump: insD(ins) - 0x8000, innerLoopLeft: false,
+          event: goesOn ? 'enter' : 'leave', jump: insD(ins) - 0x8000, innerLoopLeft: this.setup.innerLoopLeft(proto, pc),
           nins: this.b.nextRef - 0x8001, loopunroll: this.loopunroll, loopref: this.loopref,
         });
         if (d2.kind === 'abort') throw nyi(d2.reason);
@@ -408,7 +428,8 @@ export class Recorder {
       case 'RET0': case 'RET1': case 'RET':
         return this.ret(pc, a, d - 1) ?? { kind: 'continue' };
       default:
-        throw nyi('NYIBC', op);
+        // 2.1.0-beta3's dump.lua prints the bytecode's number, later ones its name.
+        throw nyi('NYIBC', this.setup.policy === 'luajit-2022' ? String(BC[op]) : op);
     }
   }
 
@@ -425,17 +446,37 @@ export class Recorder {
     return { kind: 'continue' };
   }
 
-  /** UGET of an immutable upvalue holding a number or function: a constant, as LuaJIT folds it. */
+  /**
+   * UGET: an immutable upvalue of a prototype with one closure folds to a constant under a
+   * guard on that closure (as LuaJIT constifies it); any other goes through uv_get and a
+   * type-checked XLOAD (LuaJIT's UREF + ULOAD).
+   */
   private uget(a: number, d: number): RecordOutcome {
-    if (!(this.cur.proto.uv[d] & UV_IMMUTABLE)) throw nyi('NYIBC', 'UGET');
-    // Each closure has its own upvalues: fold only under a guard on this frame's closure.
-    const closure = this.get(-2);
-    if (!isConstRef(closure)) this.guard('EQ', 'fun', closure, this.raw(this.vm.mem.read64(this.cur.rtBase - 16), 'fun'));
-    const uv = this.vm.functionAt(this.cur.rtBase).upvalues[d];
+    const closureBits = this.vm.mem.read64(this.cur.rtBase - 16);
+    const fn = this.vm.functionAt(this.cur.rtBase);
+    const uv = fn.upvalues[d];
     const value = uv.closed ? uv.value : this.vm.stack.get(uv.address);
-    if (typeof value === 'number') this.set(a, this.b.knum(value));
-    else if (value instanceof LuaFunction) this.set(a, this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
-    else throw nyi('NYIBC', 'UGET');
+    const closure = this.get(-2);
+    if (this.cur.proto.uv[d] & UV_IMMUTABLE && this.cur.proto.closures <= 1 && (typeof value === 'number' || value instanceof LuaFunction)) {
+      if (!isConstRef(closure)) this.guard('EQ', 'fun', closure, this.raw(closureBits, 'fun'));
+      this.set(a, typeof value === 'number' ? this.b.knum(value) : this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
+      return { kind: 'continue' };
+    }
+    const cell = this.b.call('uv_get', [closure, this.b.kint(d)]);
+    this.set(a, this.b.emit('XLOAD', luaType(value), cell, 0, true)!);
+    this.guardSince = true;
+    return { kind: 'continue' };
+  }
+
+  /** USETV/USETN/USETS/USETP: store through uv_set. */
+  private uset(op: OpName, a: number, d: number): RecordOutcome {
+    const closure = this.get(-2);
+    const value = op === 'USETV' ? this.get(d)
+      : op === 'USETN' ? this.b.knum(this.cur.proto.knum[d])
+        : op === 'USETS' ? this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str')
+          : [REF_NIL, REF_FALSE, REF_TRUE][d];
+    this.b.call('uv_set', [closure, this.b.kint(a), value]);
+    this.needsnap = true;
     return { kind: 'continue' };
   }
 
@@ -481,8 +522,9 @@ export class Recorder {
 
   private tableSet(table: Ref, key: Ref, value: Ref): RecordOutcome {
     if (this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
-    // No snapshot after the store (as LuaJIT): an exit before the next one re-runs it, which is harmless.
+    // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
     this.b.call('tab_set', [table, key, value]);
+    this.needsnap = true;
     return { kind: 'continue' };
   }
 
@@ -500,8 +542,8 @@ export class Recorder {
     const goesOn = this.forLoopGoesOn(a);
     const step = this.num(a + 2);
     const op: ComparisonOp = step >= 0 ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
-    const stop = this.getNum(a + 1);
-    const idx = this.b.arith('ADD', 'num', this.getNum(a), this.getNum(a + 2));
+    const stop = this.getForSlot(a + 1);
+    const idx = this.b.arith('ADD', 'num', this.getForSlot(a), this.getForSlot(a + 2));
     if (goesOn) {
       // The exit (loop ends) resumes after the FORL with the stepped index, as LuaJIT's does.
       this.set(a, idx);
@@ -557,7 +599,8 @@ export class Recorder {
     if (op === 'FORL') {
       const ins = this.setup.proto.bc[this.setup.pc];
       const bodyPc = this.setup.pc + 1 + (insD(ins) - 0x8000);
-      if (!this.forLoopStep(this.setup.pc, a)) throw nyi('LLEAVE');
+      // The loop ends here: LuaJIT has already moved past the FORL when it gives up.
+      if (!this.forLoopStep(this.setup.pc, a)) throw new Abort('LLEAVE', formatAbortMessage('LLEAVE'), this.setup.pc + 1);
       this.snapshot(bodyPc);
     } else {
       this.snapshot(this.setup.pc);

@@ -1,10 +1,10 @@
-// The table and string helpers recorded code calls (ir's tab_get/tab_set/tab_len/tab_new/str_cat, at asm's
+// The table, string and upvalue helpers recorded code calls (ir's tab_*, str_cat, uv_get/uv_set, at asm's
 // HELPER_TRAPS entries): tables are host objects of the interpreter, so these run in
 // TypeScript on the interpreter's heap. Arguments and results are raw 64-bit TValues in SysV
 // registers (rdi, rsi, rdx); tab_get leaves the value in the helper-result cell and returns
 // its address, for the trace's type-checking XLOAD.
 import type { Cpu } from '@tracesim/cpu-sim';
-import { LuaString, LuaTable, formatNumber, type LuaInterpreter } from '@tracesim/lua';
+import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, trapAddress } from '@tracesim/machine';
 
 const RDI = 7;
@@ -41,6 +41,20 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   cpu.mapTrap(trapAddress('helper_str_concat'), 'helper_str_concat', (c) => {
     const text = (v: unknown): string => (v instanceof LuaString ? v.s : formatNumber(v as number));
     c.state.setReg(RAX, bitsOf(vm.heap.str(text(value(c.state.reg(RDI))) + text(value(c.state.reg(RSI))))));
+    return { kind: 'return' };
+  });
+  const upvalue = (c: Cpu) => (value(c.state.reg(RDI)) as LuaFunction).upvalues[Number(c.state.reg(RSI))];
+  cpu.mapTrap(trapAddress('helper_uv_get'), 'helper_uv_get', (c) => {
+    const uv = upvalue(c);
+    if (uv.closed) vm.stack.set(CELL, uv.value);
+    c.state.setRegNumber(RAX, uv.closed ? CELL : uv.address);
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_uv_set'), 'helper_uv_set', (c) => {
+    const uv = upvalue(c);
+    const v = value(c.state.reg(RDX));
+    if (uv.closed) uv.value = v;
+    else vm.stack.set(uv.address, v);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {

@@ -15,7 +15,7 @@ import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
 import { createMachine, type TraceMachine } from './machine';
-import { abortActions, JitRandom, PenaltyCache, type LinkPolicy } from './manager';
+import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, type LinkPolicy } from './manager';
 import { Recorder, type RecordOutcome } from './recorder';
 
 export interface TracingJitOptions {
@@ -34,6 +34,13 @@ export class JitViolation extends ReplayError {
   constructor(readonly violation: Violation) {
     super(`trace ${violation.trace ?? '?'}`, describeViolation(violation));
   }
+}
+
+/** Whether the FORL of the loop whose control slots start at register `a` will loop back. */
+function forLoopContinues(vm: LuaInterpreter, base: number, a: number): boolean {
+  const at = (r: number) => vm.mem.readF64(base + 8 * (a + r));
+  const next = at(0) + at(2);
+  return at(2) >= 0 ? next <= at(1) : next >= at(1);
 }
 
 /** The J-variant a root trace's start op is patched to. */
@@ -111,7 +118,15 @@ export class TracingJit {
   }
 
   private hotLoop(e: HotEvent): void {
-    if (this.startable(e, ['FORL', 'LOOP'])) this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+    if (!this.startable(e, ['FORL', 'LOOP'])) return;
+    if (e.op === 'FORL' && !forLoopContinues(this.vm, e.base, insA(e.proto.bc[e.pc]))) {
+      // The hot FORL falls through: a root trace would start outside its loop (LLEAVE).
+      this.log(`[TRACE --- ${this.location(e.proto, e.pc)} -- ${formatAbortMessage('LLEAVE')} at ${this.location(e.proto, e.pc + 1)}]`);
+      const rec = { start: { kind: 'root' as const }, pc: e.pc, proto: e.proto };
+      this.penalize(rec, { code: 'LLEAVE', op: 'FORL' });
+      return;
+    }
+    this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
   }
 
   private hotCall(e: HotEvent): void {
@@ -131,6 +146,7 @@ export class TracingJit {
       number, start, root: this.rootOf(start), proto, pc, base, baseSlot, inherited,
       compiledAt: (p, at) => this.rootAt.get(this.key(p, at)),
       policy: this.options.policy ?? 'fixed',
+      innerLoopLeft: (p, at) => this.penalties.innerLoopLeft(p.bcAddress + 4 * at),
     });
     const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : start.kind === 'stitch' ? `(${start.previous}/stitch) ` : '';
     this.recording = { recorder, start, head: parent, pc: start.kind === 'stitch' ? pc - 1 : pc, proto };
@@ -143,7 +159,10 @@ export class TracingJit {
     this.recording = undefined;
     this.vm.recorder = null;
     if (outcome.kind === 'abort') {
-      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${outcome.reason} at ${this.location(outcome.proto, outcome.pc)}]`);
+      const start = this.location(rec.proto, rec.pc);
+      const at = this.location(outcome.proto, outcome.pc);
+      // v.lua names where the abort happened only when that is not where the trace started.
+      this.log(`[TRACE --- ${rec.head}${start} -- ${outcome.reason}${at === start ? '' : ` at ${at}`}]`);
       this.penalize(rec, outcome);
       return;
     }
@@ -161,7 +180,7 @@ export class TracingJit {
   }
 
   /** trace_abort: back off the root's hot counter, or blacklist its start op after repeated aborts. */
-  private penalize(rec: Recording, outcome: Extract<RecordOutcome, { kind: 'abort' }>): void {
+  private penalize(rec: Pick<Recording, 'start' | 'pc' | 'proto'>, outcome: Pick<Extract<RecordOutcome, { kind: 'abort' }>, 'code' | 'op'>): void {
     const startOp = OP_NAMES[rec.proto.bc[rec.pc] & 0xff];
     const startPc = rec.proto.bcAddress + 4 * rec.pc;
     if (rec.start.kind !== 'root' || !J_VARIANTS.has(rec.proto.bc[rec.pc] & 0xff)) return;

@@ -254,6 +254,7 @@ class Compiler extends BytecodeEmitter {
       vars: fs.allvars,
       children: fs.children,
       bcAddress: 0,
+      closures: 0,
     };
     fs.uvs.forEach((u, index) => this.upvalueRefs.push({ proto, index, entry: u.entry }));
     if (fs.prev) this.fs = fs.prev;

@@ -358,6 +358,7 @@ export abstract class BytecodeEmitter {
       this.toreg(e, v.info);
       return;
     } else if (v.k === VUPVAL) {
+      this.fs.uvs[v.info].entry.rw = true;
       this.toval(e);
       if (e.k <= VKTRUE) ins = insAD(BC.USETP, v.info, constPri(e));
       else if (e.k === VKSTR) ins = insAD(BC.USETS, v.info, this.constStr(e));

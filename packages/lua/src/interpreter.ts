@@ -488,9 +488,12 @@ export class LuaInterpreter {
             this.closeUpvalues(base + 8 * a);
             pc += (ins >>> 16) - 0x8000;
             break;
-          case BC.FNEW:
-            stack.set(base + 8 * a, this.newClosure(kgc[ins >>> 16] as Proto, cl, base));
+          case BC.FNEW: {
+            const child = kgc[ins >>> 16] as Proto;
+            child.closures++;
+            stack.set(base + 8 * a, this.newClosure(child, cl, base));
             break;
+          }
           case BC.TNEW:
             stack.set(base + 8 * a, this.heap.table());
             break;

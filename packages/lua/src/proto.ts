@@ -42,6 +42,8 @@ export interface Proto {
   readonly children: readonly Proto[];
   /** Address of bc[0] in the modelled machine's bytecode region; set when loaded. */
   bcAddress: number;
+  /** Closures made from this prototype so far (LuaJIT's PROTO_CLCOUNT): above 1, upvalues are not folded. */
+  closures: number;
 }
 
 /** `file:line` as LuaJIT's funcinfo().loc prints it. */

@@ -33,6 +33,8 @@ export const TRAP_ENTRIES = [
   'helper_fmod',
   'helper_tick',
   'helper_tab_new',
+  'helper_uv_get',
+  'helper_uv_set',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 

@@ -1,0 +1,36 @@
+// Recording decisions against real LuaJIT: one small program per link kind (loop, -> N,
+// up-recursion, tail-recursion, return, stitch) and per abort reason the subset reaches
+// (NYI bytecode, leaving loop in root trace, trace too long), each with the -jv log Debian's
+// LuaJIT 2.1.0-beta3 printed (fixtures/decisions/*.jv, scripts/record-decisions.sh). Run under
+// `--policy luajit-2022`, every trace and abort line must agree.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { LuaInterpreter, compileLua } from '@tracesim/lua';
+import { compareJvLogs, parseJvLog, TracingJit } from '../src';
+
+const DIR = path.join(__dirname, '../../../fixtures/decisions');
+const programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.lua')).sort();
+
+test('there is a program for every link kind and abort reason the recorder decides', () => {
+  expect(programs.map((f) => f.replace(/\.lua$/, ''))).toEqual(expect.arrayContaining([
+    'link_loop', 'link_root', 'link_up_recursion', 'link_tail_recursion', 'link_return', 'link_stitch',
+    'abort_nyi_bytecode', 'abort_leave_loop', 'abort_trace_too_long',
+  ]));
+});
+
+test.each(programs)('%s: the -jv log agrees with LuaJIT 2.1.0-beta3', (file) => {
+  const lines: string[] = [];
+  let output = '';
+  const jit = new TracingJit({ policy: 'luajit-2022', log: (l) => lines.push(l) });
+  const vm = new LuaInterpreter({ output: (t) => (output += t), jit: true, hooks: jit.hooks });
+  jit.attach(vm);
+  vm.run(compileLua(fs.readFileSync(path.join(DIR, file), 'latin1'), file));
+  const name = file.replace(/\.lua$/, '');
+  const expected = parseJvLog(fs.readFileSync(path.join(DIR, `${name}.jv`), 'latin1'), `${name}.jv`).traces.map((t) => t.entry);
+  const actual = parseJvLog(lines.map((l) => l + '\n').join(''), 'tracesim').traces.map((t) => t.entry);
+  const { rows, summary } = compareJvLogs(expected, actual);
+  expect([file, rows.filter((r) => r.status !== 'agree')]).toEqual([file, []]);
+  expect(summary.identical).toBe(true);
+  expect(output.length).toBeGreaterThan(0);
+});
