@@ -114,6 +114,8 @@ export class Recorder {
   /** RETF guards recorded, by the prototype returned into. */
   private readonly retfInto = new Map<Proto, number>();
   private retdepth = 0;
+  /** MULTRES: how many values the last call with open results returned. */
+  private multres = 0;
   /** J->loopunroll and J->loopref: inner-loop unrolling left, IR count at the last unrolled loop. */
   private loopunroll: number;
   private loopref = 0;
@@ -423,10 +425,16 @@ export class Recorder {
         return this.compiledLoop(op, pc, a, d);
       case 'CALL':
         return this.call(pc, a, insC(ins) - 1, insB(ins) - 1) ?? { kind: 'continue' };
+      case 'CALLM':
+        return this.call(pc, a, insC(ins) + this.multres, insB(ins) - 1) ?? { kind: 'continue' };
       case 'CALLT':
         return this.tailCall(a, d - 1);
+      case 'CALLMT':
+        return this.tailCall(a, d + this.multres);
       case 'RET0': case 'RET1': case 'RET':
         return this.ret(pc, a, d - 1) ?? { kind: 'continue' };
+      case 'RETM':
+        return this.ret(pc, a, d + this.multres) ?? { kind: 'continue' };
       default:
         // 2.1.0-beta3's dump.lua prints the bytecode's number, later ones its name.
         throw nyi('NYIBC', this.setup.policy === 'luajit-2022' ? String(BC[op]) : op);
@@ -623,13 +631,13 @@ export class Recorder {
   }
 
   private call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
-    if (nargs < 0 || nres < 0) throw nyi('NYIBC', 'CALLM');
+    if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
     if (fn.name === 'type' && nargs >= 1) {
       // recff_type: the result is a constant under the argument's (guarded) IR type.
       const name = TYPE_NAMES[this.b.typeOf(this.get(a + 2))];
       if (name === undefined) throw nyi('NYIBC', 'type() of this value');
-      for (let i = 0; i < nres; i++) this.set(a + i, i === 0 ? this.raw(this.bitsOf(this.vm.heap.str(name)), 'str') : REF_NIL);
+      this.returnValues(a, nres, [this.raw(this.bitsOf(this.vm.heap.str(name)), 'str')]);
       return undefined;
     }
     if (fn.proto === null) {
@@ -645,7 +653,7 @@ export class Recorder {
   }
 
   private tailCall(a: number, nargs: number): RecordOutcome {
-    if (nargs < 0) throw nyi('NYIBC', 'CALLMT');
+
     const { fn } = this.callee(a);
     if (fn.proto === null) throw nyi('NYIBC', 'tail call of a builtin');
     const decision = tailCallLink(this.state(false), this.vm.jit.params.loopunroll);
@@ -669,14 +677,21 @@ export class Recorder {
     return this.decide(decision, pc + 1);
   }
 
+  /** Results into the caller's registers from `callA`: as many as wanted, or all of them (MULTRES). */
+  private returnValues(callA: number, wanted: number, values: readonly Ref[]): void {
+    const n = wanted < 0 ? values.length : wanted;
+    for (let i = 0; i < n; i++) this.set(callA + i, values[i] ?? REF_NIL);
+    if (wanted < 0) this.multres = values.length;
+  }
+
   private ret(pc: number, a: number, nvals: number): RecordOutcome | undefined {
-    if (nvals < 0) throw nyi('NYIBC', 'RETM');
+
     const values = Array.from({ length: nvals }, (_, i) => this.get(a + i));
     if (this.callers.length > 0) {
       const caller = this.callers.pop()!;
       for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(-2)) this.slots.delete(slot);
       this.cur = caller.frame;
-      for (let i = 0; i < caller.nres; i++) this.set(caller.callA + i, values[i] ?? REF_NIL);
+      this.returnValues(caller.callA, caller.nres, values);
       return undefined;
     }
     const link = this.vm.mem.read32(this.cur.rtBase - 8);
@@ -705,7 +720,7 @@ export class Recorder {
     this.loaded = new Map();
     const callerPc = (link - callerProto!.bcAddress) >>> 2;
     this.cur = { base: 0, proto: callerProto!, rtBase: this.cur.rtBase - 8 * delta };
-    for (let i = 0; i < wanted; i++) this.set(callA + i, values[i] ?? REF_NIL);
+    this.returnValues(callA, wanted, values);
     if (decision.kind === 'stop') {
       this.snapshot(callerPc);
       return this.finish('down-recursion', decision.link.target);
