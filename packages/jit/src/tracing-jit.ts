@@ -91,6 +91,11 @@ export class TracingJit {
     enterTrace: (e) => this.enter(e),
   };
 
+  /** The frame size (spadjust) the backend gave trace `n`, as the monitor registered it. */
+  frameSize(n: number): number | undefined {
+    return this.assembled?.traces.find((t) => t.trace.number === n)?.spadjust;
+  }
+
   attach(vm: LuaInterpreter): void {
     this.vm = vm;
     // The recorder encodes values through the helper-result cell on the global page.
