@@ -47,3 +47,20 @@ test('--jit off runs the interpreter only: same output, no trace lines', () => {
   expect(r.stderr).toBe('');
   expect(r.stdout).toBe(readFileSync(join(CORPUS, 'nested_loops.out'), 'latin1'));
 });
+
+test('--json: one object with the output, the trace graph, exits, aborts and violations', () => {
+  const r = tracesim('run', 'issue1169_num17.lua', '--policy', 'luajit-2022', '--json');
+  expect(r.status).toBe(1);
+  const json = JSON.parse(r.stdout);
+  expect(Object.keys(json)).toEqual(['file', 'policy', 'exitCode', 'output', 'traces', 'exits', 'aborts', 'violations']);
+  expect(json.exitCode).toBe(1);
+  const five = json.traces.find((t: { number: number }) => t.number === 5);
+  expect(five).toMatchObject({ start: { kind: 'side', parent: 4, exit: 0 }, link: { kind: 'down-recursion', target: 5 } });
+  const four = json.traces.find((t: { number: number }) => t.number === 4);
+  expect(json.violations).toHaveLength(1);
+  expect(json.violations[0]).toMatchObject({ kind: 'side-entry', trace: 5, delta: `+0x${four.spadjust.toString(16)}` });
+  expect(json.exits.length).toBeGreaterThan(0);
+  const fixed = JSON.parse(tracesim('run', 'issue1169_num17.lua', '--json').stdout);
+  expect(fixed.output).toBe(readFileSync(join(CORPUS, 'issue1169_num17.out'), 'latin1'));
+  expect(fixed.violations).toEqual([]);
+});

@@ -13,3 +13,4 @@ export { compareJvLogs, type JvAgreement, type JvRow, type JvField } from './jv-
 export { TracingJit, JitViolation, type TracingJitOptions } from './tracing-jit';
 // The trace manager's decision rules (aborts, penalties, side exits, link kinds): see src/manager/index.ts.
 export * from './manager';
+export { jitRunJson } from './jit-json';

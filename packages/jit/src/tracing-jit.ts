@@ -64,6 +64,8 @@ interface Recording {
 export class TracingJit {
   readonly traces: Trace[] = [];
   readonly violations: Violation[] = [];
+  /** Every recording abort, in order: where the trace started and LuaJIT's reason. */
+  readonly aborts: { readonly start: string; readonly origin: string; readonly reason: string }[] = [];
   private vm!: LuaInterpreter;
   private assembled?: AssembledSet;
   private machine?: TraceMachine;
@@ -72,7 +74,7 @@ export class TracingJit {
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
   private readonly rootAt = new Map<string, { trace: number; link: LinkKind }>();
   private readonly returnSites: ReturnSite[] = [];
-  private readonly exitCounts = new Map<string, number>();
+  private readonly exitsTaken = new Map<string, number>();
   private readonly sideAttempts = new Map<string, number>();
   private resume?: ResumePoint;
   /** A trace just stitched at a builtin call: where the interpreter comes back after the call. */
@@ -90,6 +92,11 @@ export class TracingJit {
     onHotCall: (e) => this.hotCall(e),
     enterTrace: (e) => this.enter(e),
   };
+
+  /** How often each exit was taken, as `trace/exit` → count. */
+  exitCounts(): ReadonlyMap<string, number> {
+    return this.exitsTaken;
+  }
 
   /** The frame size (spadjust) the backend gave trace `n`, as the monitor registered it. */
   frameSize(n: number): number | undefined {
@@ -168,6 +175,7 @@ export class TracingJit {
       const at = this.location(outcome.proto, outcome.pc);
       // v.lua names where the abort happened only when that is not where the trace started.
       this.log(`[TRACE --- ${rec.head}${start} -- ${outcome.reason}${at === start ? '' : ` at ${at}`}]`);
+      this.aborts.push({ start, origin: rec.head.trim(), reason: outcome.reason });
       this.penalize(rec, outcome);
       return;
     }
@@ -323,8 +331,8 @@ export class TracingJit {
   /** Counts an exit; a hot one (hotexit) starts a side trace where the interpreter resumes. */
   private countExit(t: AssembledTrace, exit: number, base: number): void {
     const key = `${t.trace.number}/${exit}`;
-    const count = (this.exitCounts.get(key) ?? 0) + 1;
-    this.exitCounts.set(key, count);
+    const count = (this.exitsTaken.get(key) ?? 0) + 1;
+    this.exitsTaken.set(key, count);
     const params = this.vm.jit.params;
     const attempts = this.sideAttempts.get(key) ?? 0;
     if (this.recording || count < params.hotexit || attempts >= params.tryside) return;

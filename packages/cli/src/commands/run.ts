@@ -1,10 +1,10 @@
-// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue]`:
+// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue] [--json]`:
 // runs a Lua program on the interpreter with the tracing JIT attached (LuaJIT's default: on).
 // -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does. A host-stack contract
 // violation found by the monitor is reported and gives exit code 1.
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
-import { JitViolation, TracingJit, type LinkPolicy } from '@tracesim/jit';
+import { JitViolation, TracingJit, jitRunJson, type LinkPolicy } from '@tracesim/jit';
 import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
 
 interface RunArgs {
@@ -16,6 +16,7 @@ interface RunArgs {
   policy: string;
   'on-violation': string;
   'max-steps': number;
+  json?: boolean;
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
@@ -30,11 +31,17 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
       .option('policy', { type: 'string', choices: ['fixed', 'luajit-2022'], default: 'fixed', describe: 'down-recursion rule: fixed (LuaJIT after cae36118: only root traces may stop with down-recursion) or luajit-2022 (2.1.0-beta3: side traces may too, LuaJIT #1169)' })
       .option('on-violation', { type: 'string', choices: ['stop', 'continue'], default: 'stop', describe: 'stop at the first host-stack violation (exit 1), or report each and go on' })
+      .option('json', { type: 'boolean', describe: 'print one JSON object: the program output, the trace graph, exits taken, aborts and violations' })
       .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
       .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
     const jitOn = args.jit === 'on';
+    let captured = '';
+    const write = (text: string): void => {
+      if (args.json) captured += text;
+      else process.stdout.write(Buffer.from(text, 'latin1'));
+    };
     const jit = jitOn
       ? new TracingJit({
         regs: args.regs,
@@ -45,7 +52,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       })
       : undefined;
     const vm = new LuaInterpreter({
-      output: (text) => process.stdout.write(Buffer.from(text, 'latin1')),
+      output: write,
       jit: jitOn,
       jitOptions: [args.O ?? []].flat().join(','),
       maxInstructions: args['max-steps'],
@@ -56,11 +63,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       vm.run(compileLua(readLuaSource(args.file), args.file));
     } catch (e) {
       if (!(e instanceof JitViolation)) throw e;
-      process.stderr.write(`tracesim: ${describeViolation(e.violation)}\n`);
-      process.exitCode = 1;
+    }
+    const violations = jit?.violations ?? [];
+    process.exitCode = violations.length > 0 ? 1 : 0;
+    if (args.json) {
+      const json = jit ? jitRunJson(jit, { file: args.file, policy: args.policy, output: captured, exitCode: process.exitCode }) : { file: args.file, output: captured, exitCode: 0 };
+      process.stdout.write(JSON.stringify(json, null, 2) + '\n');
       return;
     }
-    for (const v of jit?.violations ?? []) process.stderr.write(`tracesim: ${describeViolation(v)}\n`);
-    if ((jit?.violations.length ?? 0) > 0) process.exitCode = 1;
+    for (const v of violations) process.stderr.write(`tracesim: ${describeViolation(v)}\n`);
   },
 };
