@@ -16,37 +16,7 @@ const yaml = require('js-yaml') as { load(text: string): unknown };
 const tracesim = (...args: string[]) => spawnSync('node', [BIN, ...args], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1' } });
 
 /** Trace 1 keeps four numbers live at exit 1 (spills under --regs 2); side trace 2 links down-recursion to itself. */
-const DRIFT = `---- TRACE 1 start t.lua:1
----- TRACE 1 IR
-....              SNAP   #0   [ ---- ---- ]
-0001       >  num SLOAD  #3    T
-0002       >  num SLOAD  #4    T
-0003       >  num SLOAD  #5    T
-0004          num ADD    0001  0002
-0005          num ADD    0004  0003
-....              SNAP   #1   [ ---- ---- ---- 0001 0002 0003 ]
-0006       >  num LT     0005  +1  
----- TRACE 1 stop -> interpreter
-
----- TRACE 2 start 1/1 t.lua:2
----- TRACE 2 IR
-....              SNAP   #0   [ ---- ---- ]
-0001       >  num SLOAD  #2    T
-0002          num SUB    0001  +1  
-....              SNAP   #1   [ ---- ---- 0002 ]
-0003       >  num GE     0002  +1  
----- TRACE 2 stop -> down-recursion
-
----- SCENARIO
-stack 16
-base 2
-slot #2 = 3
-slot #3 = 1
-slot #4 = 1
-slot #5 = 1
-enter 1
-budget 1000
-`;
+const DRIFT = readFileSync(join(__dirname, '../../../examples/spilling-parent-drift.trace'), 'utf8');
 
 let dir: string;
 let drift: string;

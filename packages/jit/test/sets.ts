@@ -1,4 +1,7 @@
 // Trace files for the engine tests (parsed by @tracesim/ir), each with a scenario.
+import { readFileSync } from 'fs';
+import { join } from 'path';
+
 export const SELF_LINK_WITH_SIDE = `---- TRACE 1 start t.lua:1
 ---- TRACE 1 IR
 ....              SNAP   #0   [ ---- ---- ]
@@ -50,38 +53,8 @@ enter 1
 budget 1000
 `;
 
-/** As DOWN_RECURSION_SIDE, but trace 1 keeps four numbers live at its exit: a small register budget makes it spill. */
-export const DOWN_RECURSION_SPILLING_PARENT = `---- TRACE 1 start t.lua:1
----- TRACE 1 IR
-....              SNAP   #0   [ ---- ---- ]
-0001       >  num SLOAD  #3    T
-0002       >  num SLOAD  #4    T
-0003       >  num SLOAD  #5    T
-0004          num ADD    0001  0002
-0005          num ADD    0004  0003
-....              SNAP   #1   [ ---- ---- ---- 0001 0002 0003 ]
-0006       >  num LT     0005  +1  
----- TRACE 1 stop -> interpreter
-
----- TRACE 2 start 1/1 t.lua:2
----- TRACE 2 IR
-....              SNAP   #0   [ ---- ---- ]
-0001       >  num SLOAD  #2    T
-0002          num SUB    0001  +1  
-....              SNAP   #1   [ ---- ---- 0002 ]
-0003       >  num GE     0002  +1  
----- TRACE 2 stop -> down-recursion
-
----- SCENARIO
-stack 16
-base 2
-slot #2 = 3
-slot #3 = 1
-slot #4 = 1
-slot #5 = 1
-enter 1
-budget 1000
-`;
+/** As DOWN_RECURSION_SIDE, but trace 1 keeps four numbers live at its exit: a small register budget makes it spill (examples/spilling-parent-drift.trace). */
+export const DOWN_RECURSION_SPILLING_PARENT = readFileSync(join(__dirname, '../../../examples/spilling-parent-drift.trace'), 'utf8');
 
 /** Host helper calls: floor and pow (pure; 0004 is pow's unlisted CARG), the side-effecting tick twice. */
 export const HELPER_CALLS = `---- TRACE 1 start h.lua:1
