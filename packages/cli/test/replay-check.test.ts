@@ -101,6 +101,35 @@ describe('replay', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /); // no stack trace
   });
 
+  /** A one-trace file whose second instruction line is `line2` (and whose first may be edited). */
+  const badFile = (name: string, line2: string, edit: (text: string) => string = (t) => t): string => {
+    const text = edit(`---- TRACE 1 start x.lua:1
+---- TRACE 1 IR
+....              SNAP   #0   [ ---- ---- ]
+0001       >  num SLOAD  #2    T
+${line2}
+---- TRACE 1 stop -> interpreter
+
+---- SCENARIO
+enter 1
+`);
+    const file = join(dir, name);
+    writeFileSync(file, text);
+    return file;
+  };
+
+  test.each([
+    ['an unknown opcode', () => badFile('op.trace', '0002          num FROB   0001  0001'), /^tracesim: .*op\.trace:5:19: unknown IR opcode `FROB`\n$/],
+    ['a ref out of range', () => badFile('ref.trace', '0002          num ADD    0001  0007'), /^tracesim: .*ref\.trace: trace 1 ref 0002: operand 2 of ADD refers to 0007, which is not defined before 0002\n$/],
+    ['a type mismatch', () => badFile('type.trace', '0002          int ADD    0001  0001'), /^tracesim: .*type\.trace: trace 1 ref 0002: type mismatch: operand 1 of ADD is num \(0001\), expected int\n$/],
+    ['a guard with no snapshot', () => badFile('nosnap.trace', '0002          num ADD    0001  0001', (t) => t.replace('....              SNAP   #0   [ ---- ---- ]\n', '')), /^tracesim: .*nosnap\.trace: trace 1 ref 0001: guard SLOAD has no snapshot in force/],
+    ['a side trace without a parent', () => badFile('orphan.trace', '0002          num ADD    0001  0001', (t) => t.replace('start x.lua:1', 'start 7/0 x.lua:1')), /^tracesim: .*orphan\.trace: trace 1: side trace names parent trace 7, which is not in the trace set\n$/],
+  ])('a trace file with %s: exit 2 and a located message', (_what, file, message) => {
+    const r = tracesim('replay', file());
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(message);
+  });
+
   test('--help documents the options and the policy', () => {
     const r = tracesim('replay', '--help');
     expect(r.status).toBe(0);
