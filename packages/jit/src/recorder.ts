@@ -11,7 +11,7 @@ import {
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
-import { DISPATCH, DISPATCH_OFFSETS } from '@tracesim/machine';
+import { tvalueBits } from './tvalue-cell';
 import {
   builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, interpretedLoopLink, JitRandom, returnLink, tailCallLink,
   type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState,
@@ -490,11 +490,8 @@ export class Recorder {
 
   // ---- tables (through the host helpers tab_get/tab_set/tab_len/tab_new)
 
-  /** The raw TValue of a Lua value (encoded through the helper-result cell). */
   private bitsOf(v: LuaValue): bigint {
-    const cell = DISPATCH + DISPATCH_OFFSETS.helperResult;
-    this.vm.stack.set(cell, v);
-    return this.vm.mem.read64(cell);
+    return tvalueBits(this.vm, v);
   }
 
   private kstr(d: number): string {

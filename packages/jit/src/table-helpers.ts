@@ -4,29 +4,22 @@
 // registers (rdi, rsi, rdx); tab_get leaves the value in the helper-result cell and returns
 // its address, for the trace's type-checking XLOAD.
 import type { Cpu } from '@tracesim/cpu-sim';
-import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter } from '@tracesim/lua';
-import { DISPATCH, DISPATCH_OFFSETS, trapAddress } from '@tracesim/machine';
+import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
+import { trapAddress } from '@tracesim/machine';
+import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
 
 const RDI = 7;
 const RSI = 6;
 const RDX = 2;
 const RAX = 0;
-const CELL = DISPATCH + DISPATCH_OFFSETS.helperResult;
 
 export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
-  /** The Lua value of raw TValue bits (decoded through the result cell). */
-  const value = (bits: bigint) => {
-    cpu.memory.write64(CELL, bits);
-    return vm.stack.get(CELL);
-  };
+  const value = (bits: bigint) => tvalueOf(vm, bits);
   const table = (bits: bigint): LuaTable => value(bits) as LuaTable;
-  const bitsOf = (v: Parameters<typeof vm.stack.set>[1]): bigint => {
-    vm.stack.set(CELL, v);
-    return cpu.memory.read64(CELL);
-  };
+  const bitsOf = (v: LuaValue): bigint => tvalueBits(vm, v);
   cpu.mapTrap(trapAddress('helper_tab_get'), 'helper_tab_get', (c) => {
-    vm.stack.set(CELL, table(c.state.reg(RDI)).get(value(c.state.reg(RSI))));
-    c.state.setRegNumber(RAX, CELL);
+    vm.stack.set(RESULT_CELL, table(c.state.reg(RDI)).get(value(c.state.reg(RSI))));
+    c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', (c) => {
@@ -46,8 +39,8 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   const upvalue = (c: Cpu) => (value(c.state.reg(RDI)) as LuaFunction).upvalues[Number(c.state.reg(RSI))];
   cpu.mapTrap(trapAddress('helper_uv_get'), 'helper_uv_get', (c) => {
     const uv = upvalue(c);
-    if (uv.closed) vm.stack.set(CELL, uv.value);
-    c.state.setRegNumber(RAX, uv.closed ? CELL : uv.address);
+    if (uv.closed) vm.stack.set(RESULT_CELL, uv.value);
+    c.state.setRegNumber(RAX, uv.closed ? RESULT_CELL : uv.address);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_uv_set'), 'helper_uv_set', (c) => {

@@ -187,8 +187,7 @@ export class TracingJit {
       this.traces.pop();
       this.nextNumber--;
       this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${err.message}]`);
-      this.assembled = this.traces.length ? assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups }) : undefined;
-      if (this.assembled) this.machine = this.load(this.assembled);
+      if (this.traces.length > 0) this.assembleAll();
     }
   }
 
@@ -210,8 +209,7 @@ export class TracingJit {
     this.nextNumber++;
     this.traces.push(trace);
     for (const site of returnSites) if (!this.returnSites.some((s) => s.pc === site.pc)) this.returnSites.push(site);
-    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
-    this.machine = this.load(this.assembled);
+    this.assembleAll();
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
       const jop = J_VARIANTS.get(ins & 0xff)!;
@@ -221,6 +219,12 @@ export class TracingJit {
     if (trace.start.kind === 'stitch') this.stitchedFrom.set(trace.start.previous, trace.number);
     const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind === 'stitch' ? `stitch ${stitched}` : trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
+  }
+
+  /** Assembles every trace afresh (the stub area is reserved whole, so it never moves) and loads it. */
+  private assembleAll(): void {
+    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
+    this.machine = this.load(this.assembled);
   }
 
   private load(assembled: AssembledSet): TraceMachine {
