@@ -13,9 +13,11 @@ import { typeInfo } from './types';
 export interface PrintOptions {
   /** Print the `r` column (register / spill / sink). Default true. */
   readonly registers?: boolean;
+  /** Interleave the SNAP lines. Default true. */
+  readonly snapshots?: boolean;
 }
 
-export function formatStartLine(trace: Trace): string {
+export function formatStartLine(trace: Pick<Trace, 'number' | 'start' | 'location'>): string {
   const s = trace.start;
   const from = s.kind === 'side' ? `${s.parent}/${s.exit} ` : s.kind === 'stitch' ? `${s.previous}/stitch ` : '';
   return `---- TRACE ${trace.number} start ${from}${trace.location}`;
@@ -113,15 +115,20 @@ export function formatSnapshotLine(trace: Trace, snapNo: number, registers = tru
 /** The IR section: header line, IR lines and SNAP lines, as dump_ir interleaves them. */
 export function formatIrLines(trace: Trace, options: PrintOptions = {}): string[] {
   const registers = options.registers ?? true;
+  const snapshots = options.snapshots ?? true;
   const lines = [`---- TRACE ${trace.number} IR`];
   let snapNo = 0;
+  const snapLine = (): void => {
+    const line = formatSnapshotLine(trace, snapNo++, registers);
+    if (snapshots) lines.push(line);
+  };
   for (let i = 0; i < trace.ins.length; i++) {
     const snap = trace.snapshots[snapNo];
-    if (snap && insRef(i) >= snap.ref) lines.push(formatSnapshotLine(trace, snapNo++, registers));
+    if (snap && insRef(i) >= snap.ref) snapLine();
     const line = formatInsLine(trace, i, registers);
     if (line !== undefined) lines.push(line);
   }
-  while (snapNo < trace.snapshots.length) lines.push(formatSnapshotLine(trace, snapNo++, registers));
+  while (snapNo < trace.snapshots.length) snapLine();
   return lines;
 }
 

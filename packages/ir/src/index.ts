@@ -9,7 +9,7 @@ export * from './trace';
 export * from './calls';
 export * from './errors';
 export { formatConstant, gcHandle } from './constants';
-export { formatG, formatHexFloat, formatNumberConstant, parseNumberConstant } from './numfmt';
+export { bitsDouble, formatG, formatHexFloat, formatNumberConstant, parseNumberConstant } from './numfmt';
 export { printTrace, formatIrLines, formatStartLine, formatStopLine, formatInsLine, formatSnapshotLine } from './dump-print';
 export type { PrintOptions } from './dump-print';
 export { parseJdump } from './dump-parse';

@@ -10,6 +10,11 @@ export function doubleBits(x: number): bigint {
   return u64[0];
 }
 
+export function bitsDouble(bits: bigint): number {
+  u64[0] = BigInt.asUintN(64, bits);
+  return f64[0];
+}
+
 function signOf(x: number): string {
   return x < 0 || Object.is(x, -0) ? '-' : '+';
 }

@@ -14,3 +14,5 @@ export { TracingJit, JitViolation, type TracingJitOptions } from './tracing-jit'
 // The trace manager's decision rules (aborts, penalties, side exits, link kinds): see src/manager/index.ts.
 export * from './manager';
 export { jitRunJson } from './jit-json';
+export type { JitObserver, TraceStartEvent, RecordEvent, TraceAbortEvent, TraceExitEvent } from './observer';
+export { createJdump, parseJdumpFlags, traceSections, JDUMP_FLAGS, type JdumpFlag } from './jdump';

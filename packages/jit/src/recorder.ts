@@ -50,8 +50,11 @@ export interface RecordStart {
 const ARITH_VN: Partial<Record<OpName, ArithOp>> = { ADDVN: 'ADD', SUBVN: 'SUB', MULVN: 'MUL', DIVVN: 'DIV', MODVN: 'MOD' };
 const ARITH_NV: Partial<Record<OpName, ArithOp>> = { ADDNV: 'ADD', SUBNV: 'SUB', MULNV: 'MUL', DIVNV: 'DIV', MODNV: 'MOD' };
 const ARITH_VV: Partial<Record<OpName, ArithOp>> = { ADDVV: 'ADD', SUBVV: 'SUB', MULVV: 'MUL', DIVVV: 'DIV', MODVV: 'MOD' };
-/** ISLT etc.: the IR comparison that holds when the interpreter takes the jump. */
-const COMPARE: Partial<Record<OpName, ComparisonOp>> = { ISLT: 'LT', ISGE: 'GE', ISLE: 'LE', ISGT: 'GT' };
+/**
+ * ISLT etc.: the IR comparison that holds when the interpreter takes the jump. ISGE and ISGT
+ * mean "not <" and "not <=", so they are unordered (LuaJIT: ISGE/ISGT are unordered).
+ */
+const COMPARE: Partial<Record<OpName, ComparisonOp>> = { ISLT: 'LT', ISGE: 'UGE', ISLE: 'LE', ISGT: 'UGT' };
 /** For numbers, "not (a OP b)" is the unordered opposite (LuaJIT flips IR_LT^5 etc.). */
 const NEGATED: Record<ComparisonOp, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
@@ -102,6 +105,22 @@ class Abort {
 
 const nyi = (code: AbortReason, info?: string): Abort => new Abort(code, info === undefined ? formatAbortMessage(code as 'TRACEOV') : formatAbortMessage(code as 'NYIBC', info));
 
+/**
+ * rec_setup_root's bytecode range of a loop root: a FORL's body and the FORL; a LOOP's body up
+ * to its backward JMP (none for `repeat ... until true`, whose JMP does not go back).
+ */
+function loopRange(proto: Proto, pc: number): { min: number; bytes: number } | undefined {
+  const ins = proto.bc[pc];
+  const op = OP_NAMES[ins & 0xff];
+  const j = insD(ins) - 0x8000;
+  if (op === 'FORL') return { min: proto.bcAddress + 4 * (pc + 1 + j), bytes: 4 * -j };
+  if (op !== 'LOOP') return undefined;
+  const back = proto.bc[pc + j];
+  const jb = insD(back) - 0x8000;
+  if (OP_NAMES[back & 0xff] !== 'JMP' || jb >= 0) return undefined;
+  return { min: proto.bcAddress + 4 * (pc + j + 1 + jb), bytes: 4 * -jb };
+}
+
 export class Recorder {
   private readonly b: TraceBuilder;
   /** Slot (J->slot numbering: 2 + register of the trace's BASE frame) → the IR value it holds now. */
@@ -126,6 +145,8 @@ export class Recorder {
   private snapCount = 0;
   private lastSnapRef = -1;
   private readonly startOp: OpName;
+  /** A loop root's bytecode (bc_min, bc_extent), as addresses: leaving it at the start level is LLEAVE. */
+  private readonly loopRange?: { readonly min: number; readonly bytes: number };
   private readonly random = new JitRandom(0);
 
   constructor(
@@ -139,6 +160,7 @@ export class Recorder {
     this.loopunroll = vm.jit.params.loopunroll;
     this.rebuildCallers();
     this.startOp = OP_NAMES[setup.proto.bc[setup.pc] & 0xff];
+    if (setup.start.kind === 'root') this.loopRange = loopRange(setup.proto, setup.pc);
     // A side trace starts with everything its parent's exit hands over (asm_head_side loads
     // them all), so its snapshots restore those slots too.
     for (const [slot, type] of [...(setup.inherited ?? [])].sort((x, y) => x[0] - y[0])) {
@@ -159,6 +181,11 @@ export class Recorder {
       rtBase = callerRt;
       this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2 });
     }
+  }
+
+  /** Inlined frames above the start frame (J->framedepth). */
+  get depth(): number {
+    return this.callers.length;
   }
 
   private state(atStartPc: boolean): RecordingState {
@@ -317,6 +344,8 @@ export class Recorder {
       this.snapshot(pc);
       this.mergesnap = true;
     }
+    // Record only closed loops for root traces (lj_record_ins).
+    if (this.loopRange && this.callers.length === 0 && (proto.bcAddress + 4 * pc - this.loopRange.min) >>> 0 >= this.loopRange.bytes) throw nyi('LLEAVE');
     const a = insA(ins);
     const d = insD(ins);
     const atStart = proto === this.setup.proto && pc === this.setup.pc && this.callers.length === 0 && this.retdepth === 0;
@@ -328,7 +357,7 @@ export class Recorder {
       const x = this.getNum(a);
       const y = this.getNum(d);
       const [vx, vy] = [this.num(a), this.num(d)];
-      const taken = cmp === 'LT' ? vx < vy : cmp === 'GE' ? vx >= vy : cmp === 'LE' ? vx <= vy : vx > vy;
+      const taken = cmp === 'LT' ? vx < vy : cmp === 'UGE' ? !(vx < vy) : cmp === 'LE' ? vx <= vy : !(vx <= vy);
       this.branch(taken ? cmp : NEGATED[cmp], 'num', x, y, pc, taken);
       return { kind: 'continue' };
     }
@@ -403,24 +432,31 @@ export class Recorder {
         this.branch(equal ? 'EQ' : 'NE', 'num', x, y, pc, equal === (op === 'ISEQV'));
         return { kind: 'continue' };
       }
-      case 'JMP': case 'LOOP': case 'FUNCV':
+      case 'JMP': case 'FUNCV':
+        return { kind: 'continue' };
+      case 'LOOP':
+        // An interpreted while/repeat loop inside the trace: it always counts as entered, and
+        // rec_loop has moved past the LOOP when rec_loop_interp gives up.
+        try {
+          this.interpretedLoop(pc, 'enter', d - 0x8000);
+        } catch (err) {
+          throw err instanceof Abort ? new Abort(err.code, err.reason, pc + 1) : err;
+        }
         return { kind: 'continue' };
       case 'FUNCF': case 'IFUNCF': case 'JFUNCF':
         return this.functionEntry(op, pc, d) ?? { kind: 'continue' };
       case 'FORI':
         return this.forLoopEntry(pc, a);
-      case 'FORL': case 'IFORL': {
-        // An interpreted loop inside the trace: LuaJIT's rec_loop_interp decides (unroll or abort).
-        const goesOn = this.forLoopGoesOn(a);
-        const d2 = interpretedLoopLink(this.state(false), {
-          event: goesOn ? 'enter' : 'leave', jump: insD(ins) - 0x8000, innerLoopLeft: this.setup.innerLoopLeft(proto, pc),
-          nins: this.b.nextRef - 0x8001, loopunroll: this.loopunroll, loopref: this.loopref,
-        });
-        if (d2.kind === 'abort') throw nyi(d2.reason);
-        if (d2.kind === 'continue') [this.loopunroll, this.loopref] = [d2.loopunroll, d2.loopref];
+      case 'JFORI': {
+        // A compiled loop: once it is entered, link to its trace (the JFORL just before the jump target).
+        const decision = compiledLoopLink(this.state(false), { op: 'JFORI', event: this.forLoopEnters(a) ? 'enter' : 'leave', trace: insD(proto.bc[pc + d - 0x8000]) });
+        this.forLoopEntry(pc, a);
+        return this.decide(decision, pc) ?? { kind: 'continue' };
+      }
+      case 'FORL': case 'IFORL':
+        this.interpretedLoop(pc, this.forLoopGoesOn(a) ? 'enter' : 'leave', d - 0x8000);
         this.forLoopStep(pc, a);
         return { kind: 'continue' };
-      }
       case 'JFORL': case 'JLOOP':
         return this.compiledLoop(op, pc, a, d);
       case 'CALL':
@@ -535,6 +571,16 @@ export class Recorder {
 
   // ---- loops
 
+  /** An interpreted FORL/LOOP inside the trace: LuaJIT's rec_loop_interp decides (unroll or abort). */
+  private interpretedLoop(pc: number, event: 'enter' | 'leave', jump: number): void {
+    const decision = interpretedLoopLink(this.state(false), {
+      event, jump, innerLoopLeft: this.setup.innerLoopLeft(this.cur.proto, pc),
+      nins: this.b.nextRef - 0x8001, loopunroll: this.loopunroll, loopref: this.loopref,
+    });
+    if (decision.kind === 'abort') throw nyi(decision.reason);
+    if (decision.kind === 'continue') [this.loopunroll, this.loopref] = [decision.loopunroll, decision.loopref];
+  }
+
   private forLoopGoesOn(a: number): boolean {
     const step = this.num(a + 2);
     const next = this.num(a) + step;
@@ -573,13 +619,17 @@ export class Recorder {
     return goesOn;
   }
 
+  private forLoopEnters(a: number): boolean {
+    return this.num(a + 2) >= 0 ? this.num(a) <= this.num(a + 1) : this.num(a) >= this.num(a + 1);
+  }
+
   /** FORI: a guard for whether the loop body runs at all, then the visible index. */
   private forLoopEntry(pc: number, a: number): RecordOutcome {
     const idx = this.getNum(a);
     const stop = this.getNum(a + 1);
     this.getNum(a + 2);
     const step = this.num(a + 2);
-    const enters = step >= 0 ? this.num(a) <= this.num(a + 1) : this.num(a) >= this.num(a + 1);
+    const enters = this.forLoopEnters(a);
     this.snapshot(pc);
     const op: ComparisonOp = step >= 0 ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
     this.guard(op, 'num', idx, stop);
@@ -698,7 +748,9 @@ export class Recorder {
     const atStartPc = this.startOp === 'RET' || this.startOp === 'RET0' || this.startOp === 'RET1' ? pc === this.setup.pc && this.cur.proto === this.setup.proto : false;
     const decision = returnLink(this.state(atStartPc), { toLua, retfToCaller });
     if (decision.kind === 'abort') throw nyi(decision.reason);
-    if (decision.kind === 'stop' && decision.link.kind !== 'down-recursion') {
+    if (decision.kind === 'stop') {
+      // Stopped at the return itself: only the results are live in this frame (lj_snap_purge).
+      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(0) && (slot < this.slotOf(a) || slot >= this.slotOf(a + nvals))) this.slots.delete(slot);
       this.snapshot(pc);
       return this.finish(decision.link.kind, decision.link.target);
     }
@@ -715,13 +767,8 @@ export class Recorder {
     const wanted = insB(this.vm.mem.read32(link - 4)) - 1;
     this.slots = new Map();
     this.loaded = new Map();
-    const callerPc = (link - callerProto!.bcAddress) >>> 2;
     this.cur = { base: 0, proto: callerProto!, rtBase: this.cur.rtBase - 8 * delta };
     this.returnValues(callA, wanted, values);
-    if (decision.kind === 'stop') {
-      this.snapshot(callerPc);
-      return this.finish('down-recursion', decision.link.target);
-    }
     return undefined;
   }
 }

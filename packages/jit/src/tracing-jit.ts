@@ -7,8 +7,8 @@
 
 import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
-import { SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, OP_NAMES, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
+import { BC, LuaFunction, OP_NAMES, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
@@ -16,6 +16,7 @@ import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
 import { createMachine, type TraceMachine } from './machine';
 import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, type LinkPolicy } from './manager';
+import type { JitObserver } from './observer';
 import { Recorder, type RecordOutcome } from './recorder';
 
 export interface TracingJitOptions {
@@ -27,6 +28,8 @@ export interface TracingJitOptions {
   readonly log?: (line: string) => void;
   /** CPU instructions one trace entry may run before it is a budget error. */
   readonly maxStepsPerEntry?: number;
+  /** Receives every start, recorded bytecode, stop, abort and exit (-jdump). */
+  readonly observer?: JitObserver;
 }
 
 /** The host-stack monitor stopped the program: a contract violation (exit code 1). */
@@ -45,7 +48,10 @@ function forLoopContinues(vm: LuaInterpreter, base: number, a: number): boolean 
 
 /** The J-variant a root trace's start op is patched to. */
 const J_VARIANTS: ReadonlyMap<number, number> = new Map([[BC.FORL, BC.JFORL], [BC.LOOP, BC.JLOOP], [BC.FUNCF, BC.JFUNCF]]);
+/** Returns a root trace can start at after a down-recursion abort (trace_downrec); they become JLOOP. */
+const RETURN_OPS: ReadonlySet<number> = new Set([BC.RET, BC.RET0, BC.RET1]);
 const RDX_BASE = 2;
+const RSP = 4;
 const R14_DISPATCH = 14;
 const EXIT_HANDLER = trapAddress('exit_handler');
 const EXIT_INTERP = trapAddress('exit_interp');
@@ -54,6 +60,7 @@ const STUB_GROUP_BYTES = Math.ceil(exitStubGroup(0, REGIONS.mcode.base, EXIT_HAN
 const STUB_AREA = { start: REGIONS.mcode.base, end: REGIONS.mcode.base + STUB_GROUP_BYTES * EXIT_STUB_LAYOUT.maxGroups };
 
 interface Recording {
+  readonly number: number;
   readonly recorder: Recorder;
   readonly start: Trace['start'];
   readonly head: string;
@@ -72,11 +79,13 @@ export class TracingJit {
   private recording?: Recording;
   private nextNumber = 1;
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
-  private readonly rootAt = new Map<string, { trace: number; link: LinkKind }>();
+  private readonly rootAt = new Map<number, { readonly trace: number; readonly link: LinkKind; readonly ins: number }>();
   private readonly returnSites: ReturnSite[] = [];
   private readonly exitsTaken = new Map<string, number>();
   private readonly sideAttempts = new Map<string, number>();
   private resume?: ResumePoint;
+  /** The JFUNCF just recorded across: its original FUNCF runs next and is not recorded twice. */
+  private unpatchedAt?: number;
   /** A trace just stitched at a builtin call: where the interpreter comes back after the call. */
   private pendingStitch?: { readonly previous: number; readonly proto: Proto; readonly pc: number; readonly base: number };
   /** The trace recorded at each stitching trace's continuation (its `(N/stitch)` trace). */
@@ -110,8 +119,8 @@ export class TracingJit {
     if (!vm.mem.isMapped(global.base)) vm.mem.map(global.base, global.size, global.perm, global.name);
   }
 
-  private key(proto: Proto, pc: number): string {
-    return `${proto.bcAddress}:${pc}`;
+  private key(proto: Proto, pc: number): number {
+    return proto.bcAddress + 4 * pc;
   }
 
   private location(proto: Proto, pc: number): string {
@@ -133,7 +142,10 @@ export class TracingJit {
     if (!this.startable(e, ['FORL', 'LOOP'])) return;
     if (e.op === 'FORL' && !forLoopContinues(this.vm, e.base, insA(e.proto.bc[e.pc]))) {
       // The hot FORL falls through: a root trace would start outside its loop (LLEAVE).
-      this.log(`[TRACE --- ${this.location(e.proto, e.pc)} -- ${formatAbortMessage('LLEAVE')} at ${this.location(e.proto, e.pc + 1)}]`);
+      const reason = formatAbortMessage('LLEAVE');
+      this.log(`[TRACE --- ${this.location(e.proto, e.pc)} -- ${reason} at ${this.location(e.proto, e.pc + 1)}]`);
+      this.options.observer?.traceStart?.({ number: this.nextNumber, start: { kind: 'root' }, location: this.location(e.proto, e.pc) });
+      this.options.observer?.traceAbort?.({ number: this.nextNumber, location: this.location(e.proto, e.pc + 1), reason });
       const rec = { start: { kind: 'root' as const }, pc: e.pc, proto: e.proto };
       this.penalize(rec, { code: 'LLEAVE', op: 'FORL' });
       return;
@@ -161,11 +173,37 @@ export class TracingJit {
       innerLoopLeft: (p, at) => this.penalties.innerLoopLeft(p.bcAddress + 4 * at),
     });
     const parent = start.kind === 'side' ? `(${start.parent}/${start.exit}) ` : start.kind === 'stitch' ? `(${start.previous}/stitch) ` : '';
-    this.recording = { recorder, start, head: parent, pc: start.kind === 'stitch' ? pc - 1 : pc, proto };
-    this.vm.recorder = (ev) => this.recorded(recorder.step(ev));
+    const namedPc = start.kind === 'stitch' ? pc - 1 : pc;
+    this.recording = { number, recorder, start, head: parent, pc: namedPc, proto };
+    this.options.observer?.traceStart?.({ number, start, location: this.location(proto, namedPc) });
+    this.vm.recorder = (ev) => this.feed(ev);
   }
 
-  private recorded(outcome: RecordOutcome): void {
+  /**
+   * Records one bytecode into the trace being recorded. When that finished the trace and
+   * patched this very instruction (FORL→JFORL, FUNCF→JFUNCF), the interpreter dispatches the
+   * patched one, as vm_record re-reads the opcode after lj_dispatch_ins: the trace runs at once.
+   */
+  private feed(ev: InstructionEvent): ResumePoint | void {
+    const at = this.key(ev.proto, ev.pc);
+    if (this.unpatchedAt === at) {
+      this.unpatchedAt = undefined;
+      return;
+    }
+    const { recorder } = this.recording!;
+    const before = ev.proto.bc[ev.pc];
+    this.observeRecord(ev, recorder.depth);
+    this.recorded(recorder.step(ev), ev);
+    if (ev.proto.bc[ev.pc] !== before && !this.recording) return { pcAddress: at, base: ev.base };
+    if (this.recording && (ev.op === 'JFUNCF' || ev.op === 'JFUNCV')) {
+      // Recording goes on into a function compiled with a return link: the interpreter runs
+      // the original FUNCF instead of entering that trace (rec_func_jit unpatches it).
+      this.unpatchedAt = at;
+      return { pcAddress: at, base: ev.base, ins: this.rootAt.get(at)!.ins };
+    }
+  }
+
+  private recorded(outcome: RecordOutcome, event: InstructionEvent): void {
     if (outcome.kind === 'continue') return;
     const rec = this.recording!;
     this.recording = undefined;
@@ -176,7 +214,12 @@ export class TracingJit {
       // v.lua names where the abort happened only when that is not where the trace started.
       this.log(`[TRACE --- ${rec.head}${start} -- ${outcome.reason}${at === start ? '' : ` at ${at}`}]`);
       this.aborts.push({ start, origin: rec.head.trim(), reason: outcome.reason });
-      this.penalize(rec, outcome);
+      this.options.observer?.traceAbort?.({ number: rec.number, location: at, reason: outcome.reason });
+      if (this.penalize(rec, outcome)) {
+        // trace_downrec: a new root trace records from the return being executed.
+        this.startRecording(event.proto, event.pc, event.base, { kind: 'root' });
+        this.feed(event);
+      }
       return;
     }
     try {
@@ -187,22 +230,27 @@ export class TracingJit {
       this.traces.pop();
       this.nextNumber--;
       this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${err.message}]`);
+      this.options.observer?.traceAbort?.({ number: rec.number, location: this.location(rec.proto, rec.pc), reason: err.message });
       if (this.traces.length > 0) this.assembleAll();
     }
   }
 
-  /** trace_abort: back off the root's hot counter, or blacklist its start op after repeated aborts. */
-  private penalize(rec: Pick<Recording, 'start' | 'pc' | 'proto'>, outcome: Pick<Extract<RecordOutcome, { kind: 'abort' }>, 'code' | 'op'>): void {
-    const startOp = OP_NAMES[rec.proto.bc[rec.pc] & 0xff];
-    const startPc = rec.proto.bcAddress + 4 * rec.pc;
-    if (rec.start.kind !== 'root' || !J_VARIANTS.has(rec.proto.bc[rec.pc] & 0xff)) return;
-    for (const action of abortActions({ start: rec.start, startOp, startPc, abortOp: outcome.op }, outcome.code, this.penalties)) {
+  /**
+   * trace_abort: back off a root's hot counter, or blacklist its start op after repeated aborts.
+   * Answers whether recording restarts as a root at the current return (a down-recursion abort).
+   */
+  private penalize(rec: Pick<Recording, 'start' | 'pc' | 'proto'>, outcome: Pick<Extract<RecordOutcome, { kind: 'abort' }>, 'code' | 'op'>): boolean {
+    const op = rec.proto.bc[rec.pc] & 0xff;
+    // A root's start op is a hot loop or call op, or a return after a down-recursion restart.
+    if (rec.start.kind === 'root' && !J_VARIANTS.has(op) && !RETURN_OPS.has(op)) return false;
+    const aborted = { start: rec.start, startOp: OP_NAMES[op], startPc: rec.proto.bcAddress + 4 * rec.pc, abortOp: outcome.op };
+    let restart = false;
+    for (const action of abortActions(aborted, outcome.code, this.penalties)) {
       if (action.kind === 'hotcount') this.vm.hot.set(action.slot, action.value);
-      else if (action.kind === 'blacklist') {
-        const ins = rec.proto.bc[rec.pc];
-        this.vm.patchInstruction(rec.proto, rec.pc, (ins & ~0xff) | BC[action.patch.op]);
-      }
+      else if (action.kind === 'blacklist') this.vm.patchInstruction(rec.proto, rec.pc, (rec.proto.bc[rec.pc] & ~0xff) | BC[action.patch.op]);
+      else if (action.kind === 'restart-at-return') restart = true;
     }
+    return restart;
   }
 
   private install(trace: Trace, returnSites: readonly ReturnSite[], rec: Recording, stitched: string | undefined): void {
@@ -212,13 +260,21 @@ export class TracingJit {
     this.assembleAll();
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
-      const jop = J_VARIANTS.get(ins & 0xff)!;
-      this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (insA(ins) << 8) | jop);
-      this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind });
+      const jop = J_VARIANTS.get(ins & 0xff) ?? BC.JLOOP;
+      // A RET root's JLOOP has A = snapshot #0's nslots: two frame slots plus the results (rec_setup_root's maxslot).
+      const a = RETURN_OPS.has(ins & 0xff) ? 2 + insA(ins) + (ins >>> 16) - 1 : insA(ins);
+      this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (a << 8) | jop);
+      if ((ins & 0xff) === BC.FORL) {
+        // The loop's FORI becomes JFORI, which enters the trace as soon as the loop is entered.
+        const fori = rec.pc + (ins >>> 16) - 0x8000;
+        this.vm.patchInstruction(rec.proto, fori, (rec.proto.bc[fori] & ~0xff) | BC.JFORI);
+      }
+      this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind, ins });
     }
     if (trace.start.kind === 'stitch') this.stitchedFrom.set(trace.start.previous, trace.number);
     const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind === 'stitch' ? `stitch ${stitched}` : trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
+    this.options.observer?.traceStop?.(this.assembled!.traces.find((t) => t.trace.number === trace.number)!);
   }
 
   /** Assembles every trace afresh (the stub area is reserved whole, so it never moves) and loads it. */
@@ -294,7 +350,12 @@ export class TracingJit {
       cpu.memory.write32(at + 4, w.hi);
     }
     const resumeBase = Number(base) + 8 * snap.baseAdjust;
-    this.resume = { pcAddress: Number(snap.pc), base: resumeBase };
+    this.resume = this.resumePoint(Number(snap.pc), resumeBase);
+    this.options.observer?.traceExit?.({
+      trace: t.trace.number, exit,
+      gpr: state.gpr.map((v, n) => (n === RSP ? BigInt(t0) : v)),
+      fpr: state.fpr.map(bitsDouble),
+    });
     this.countExit(t, exit, resumeBase);
     return { kind: 'stop' };
   }
@@ -303,13 +364,29 @@ export class TracingJit {
     const t = this.trace(cpu);
     const last = t.trace.snapshots[t.trace.snapshots.length - 1];
     const base = Number(cpu.state.reg(RDX_BASE));
-    this.resume = { pcAddress: Number(last.pc), base };
+    this.resume = this.resumePoint(Number(last.pc), base);
     if (t.trace.link.kind === 'stitch') {
       // The interpreter runs the builtin; its continuation (the next bytecode) is where a stitched trace begins.
       const proto = this.vm.functionAt(base).proto!;
       this.pendingStitch = { previous: t.trace.number, proto, pc: ((Number(last.pc) - proto.bcAddress) >>> 2) + 1, base };
     }
     return { kind: 'stop' };
+  }
+
+  /** Reports a recorded bytecode; a call of a builtin also reports the builtin being entered. */
+  private observeRecord(ev: InstructionEvent, depth: number): void {
+    const record = this.options.observer?.record;
+    if (!record) return;
+    record({ kind: 'bytecode', proto: ev.proto, pc: ev.pc, ins: ev.ins, depth });
+    if (ev.op !== 'CALL' && ev.op !== 'CALLM') return;
+    const fn = this.vm.stack.get(ev.base + 8 * insA(ev.ins));
+    if (fn instanceof LuaFunction && fn.proto === null) record({ kind: 'builtin', name: fn.name, depth: depth + 1 });
+  }
+
+  /** Where the interpreter goes on; at a RET-started root's JLOOP it runs the original return once. */
+  private resumePoint(pcAddress: number, base: number): ResumePoint {
+    const root = this.rootAt.get(pcAddress);
+    return root && RETURN_OPS.has(root.ins & 0xff) ? { pcAddress, base, ins: root.ins } : { pcAddress, base };
   }
 
   /** Watches for the continuation of a stitched builtin call once the interpreter is back. */
@@ -328,8 +405,7 @@ export class TracingJit {
     const stitched = this.stitchedFrom.get(p.previous);
     if (stitched !== undefined) return this.enter({ traceNo: stitched, proto: e.proto, pc: e.pc, base: e.base });
     this.startRecording(e.proto, e.pc, e.base, { kind: 'stitch', previous: p.previous });
-    this.recorded(this.recording!.recorder.step(e));
-    return undefined;
+    return this.feed(e);
   }
 
   /** Counts an exit; a hot one (hotexit) starts a side trace where the interpreter resumes. */

@@ -69,6 +69,12 @@ export interface FrameInfo {
 export interface ResumePoint {
   readonly pcAddress: number;
   readonly base: number;
+  /**
+   * An instruction to execute once in place of the one at `pcAddress`: after an exit to the
+   * JLOOP that a RET-started root trace was patched into, LuaJIT runs the original RET
+   * (lj_trace_exit), so the program makes progress instead of re-entering the trace.
+   */
+  readonly ins?: number;
 }
 
 export interface InterpreterHooks {
@@ -119,6 +125,8 @@ export class LuaInterpreter {
    * skips the instruction and continues there (the hook ran a trace for it).
    */
   recorder: ((event: InstructionEvent) => ResumePoint | void) | null = null;
+  /** ResumePoint.ins, waiting to run in place of the next instruction fetched. */
+  private pendingIns: number | undefined;
 
   // Interpreter state (valid whenever control is outside the dispatch loop).
   base = STACK_BASE + 16;
@@ -219,6 +227,7 @@ export class LuaInterpreter {
     this.base = point.base;
     this.cl = this.functionAt(point.base);
     this.pc = (point.pcAddress - this.cl.proto!.bcAddress) >>> 2;
+    this.pendingIns = point.ins;
   }
 
   /** The Lua function whose frame has this BASE. */
@@ -300,6 +309,7 @@ export class LuaInterpreter {
     let kgc = k.kgc;
     let knum = k.knum;
     let pc = this.pc;
+    let pending = this.takePendingIns();
     let budget = this.budget;
     try {
       for (;;) {
@@ -309,7 +319,11 @@ export class LuaInterpreter {
           this.cl = cl;
           throw this.budgetExceeded();
         }
-        const ins = bc[pc++];
+        let ins = bc[pc++];
+        if (pending >= 0) {
+          ins = pending;
+          pending = -1;
+        }
         const op = ins & 0xff;
         const a = (ins >>> 8) & 0xff;
         if (this.recorder !== null) {
@@ -317,7 +331,7 @@ export class LuaInterpreter {
           const redirect = this.recorder({ proto, pc: pc - 1, ins, op: OP_NAMES[op], base });
           if (redirect) {
             this.resumeAt(redirect);
-            base = this.base; cl = this.cl; pc = this.pc;
+            base = this.base; cl = this.cl; pc = this.pc; pending = this.takePendingIns();
             proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
             continue;
           }
@@ -616,15 +630,23 @@ export class LuaInterpreter {
             proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
             break;
           }
-          case BC.FORI: {
+          case BC.FORI: case BC.JFORI: {
             const ra = base + 8 * a;
             if (mem.read32(ra + 4) >= NUM_LIMIT || mem.read32(ra + 12) >= NUM_LIMIT || mem.read32(ra + 20) >= NUM_LIMIT) {
               this.sync(pc, base, cl);
               this.coerceForLoop(ra);
             }
             const idx = mem.readF64(ra), stop = mem.readF64(ra + 8), step = mem.readF64(ra + 16);
-            if (step >= 0 ? idx <= stop : idx >= stop) mem.writeF64(ra + 24, idx);
-            else pc += (ins >>> 16) - 0x8000;
+            const enters = step >= 0 ? idx <= stop : idx >= stop;
+            if (enters) mem.writeF64(ra + 24, idx);
+            if (!enters || op === BC.JFORI) pc += (ins >>> 16) - 0x8000;
+            if (enters && op === BC.JFORI) {
+              // As vm_x64's JFORI: an entered loop goes straight into the trace of its JFORL (just before the jump target).
+              this.sync(pc, base, cl);
+              this.enterTrace(bc[pc - 1] >>> 16, proto, pc - 1, base);
+              base = this.base; cl = this.cl; pc = this.pc; pending = this.takePendingIns();
+              proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
+            }
             break;
           }
           case BC.FORL: case BC.IFORL: case BC.JFORL: {
@@ -641,7 +663,7 @@ export class LuaInterpreter {
                 // As vm_x64's JFORL: the loop step runs here, the trace only when the loop continues.
                 this.sync(pc, base, cl);
                 this.enterTrace(ins >>> 16, proto, pc - 1, base);
-                base = this.base; cl = this.cl; pc = this.pc;
+                base = this.base; cl = this.cl; pc = this.pc; pending = this.takePendingIns();
                 proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
               }
             }
@@ -656,7 +678,7 @@ export class LuaInterpreter {
               else {
                 this.sync(pc, base, cl);
                 this.enterTrace(ins >>> 16, proto, pc - 1, base);
-                base = this.base; cl = this.cl; pc = this.pc;
+                base = this.base; cl = this.cl; pc = this.pc; pending = this.takePendingIns();
                 proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
               }
             }
@@ -678,7 +700,7 @@ export class LuaInterpreter {
           case BC.JLOOP: case BC.JFUNCF: case BC.JFUNCV: {
             this.sync(pc, base, cl);
             this.enterTrace(ins >>> 16, proto, pc - 1, base);
-            base = this.base; cl = this.cl; pc = this.pc;
+            base = this.base; cl = this.cl; pc = this.pc; pending = this.takePendingIns();
             proto = cl.proto!; bc = proto.bc; k = this.constants.get(proto)!; kgc = k.kgc; knum = k.knum;
             break;
           }
@@ -692,6 +714,12 @@ export class LuaInterpreter {
       this.executed += this.budget - left;
       this.budget = left;
     }
+  }
+
+  private takePendingIns(): number {
+    const ins = this.pendingIns ?? -1;
+    this.pendingIns = undefined;
+    return ins;
   }
 
   private sync(pc: number, base: number, cl: LuaFunction): void {

@@ -29,9 +29,8 @@ function dump(p: Proto, out: string[]): void {
 const ctlsub = (s: string): string =>
   s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\${String(c.charCodeAt(0)).padStart(3, '0')}`));
 
-/** One instruction line, e.g. `0006 => MODVN    5   4   0  ; 9`. */
-export function bcLine(p: Proto, pc: number, prefix: string): string {
-  const ins = p.bc[pc];
+/** One instruction line, e.g. `0006 => MODVN    5   4   0  ; 9` (`ins`: the instruction, if not the one now at `pc`). */
+export function bcLine(p: Proto, pc: number, prefix: string, ins = p.bc[pc]): string {
   const op = ins & 0xff;
   const ma = M(MODE_A[op]), mb = M(MODE_B[op]), mc = M(MODE_CD[op]);
   const a = insA(ins);

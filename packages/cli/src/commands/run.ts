@@ -1,16 +1,18 @@
-// `tracesim run prog.lua [--jit on|off] [-jv] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue] [--json]`:
+// `tracesim run prog.lua [--jit on|off] [-jv] [-jdump[=flags]] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue] [--json]`:
 // runs a Lua program on the interpreter with the tracing JIT attached (LuaJIT's default: on).
-// -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does. A host-stack contract
+// -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does; -jdump prints traces, their
+// IR, snapshots, machine code and exits to stdout as jit/dump.lua does. A host-stack contract
 // violation found by the monitor is reported and gives exit code 1.
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
-import { JitViolation, TracingJit, jitRunJson, type LinkPolicy } from '@tracesim/jit';
+import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJdumpFlags, type LinkPolicy } from '@tracesim/jit';
 import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
 
 interface RunArgs {
   file: string;
   jit: string;
   jv?: boolean;
+  jdump?: string;
   O?: string | string[];
   regs?: number;
   policy: string;
@@ -27,6 +29,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .positional('file', { type: 'string', demandOption: true, describe: 'Lua source file' })
       .option('jit', { type: 'string', choices: ['on', 'off'], default: 'on', describe: 'the tracing JIT on (LuaJIT\'s default) or off (interpreter only)' })
       .option('jv', { type: 'boolean', describe: 'print LuaJIT -jv trace lines (start, stop, abort) to stderr' })
+      .option('jdump', { type: 'string', describe: `dump traces as luajit -jdump does (to stdout); flags: ${Object.entries(JDUMP_FLAGS).map(([f, what]) => `${f} ${what}`).join('; ')}. Default tbim; +F adds, -F removes` })
       .option('O', { type: 'string', requiresArg: true, describe: 'JIT options as luajit -O takes them, e.g. hotloop=1,hotexit=2 or 3' })
       .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
       .option('policy', { type: 'string', choices: ['fixed', 'luajit-2022'], default: 'fixed', describe: 'down-recursion rule: fixed (LuaJIT after cae36118: only root traces may stop with down-recursion) or luajit-2022 (2.1.0-beta3: side traces may too, LuaJIT #1169)' })
@@ -34,9 +37,11 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', describe: 'print one JSON object: the program output, the trace graph, exits taken, aborts and violations' })
       .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
+      .example('$0 run fixtures/corpus/loop_sum.lua -jdump=+rsX', 'dump each trace with registers, snapshots and every exit\'s registers')
       .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
     const jitOn = args.jit === 'on';
+    const dumpFlags = args.jdump === undefined ? undefined : parseJdumpFlags(args.jdump);
     let captured = '';
     const write = (text: string): void => {
       if (args.json) captured += text;
@@ -49,6 +54,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         maxStepsPerEntry: args['max-steps'],
         onViolation: args['on-violation'] as 'stop' | 'continue',
         log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
+        observer: dumpFlags ? createJdump(dumpFlags, (line) => write(line + '\n')) : undefined,
       })
       : undefined;
     const vm = new LuaInterpreter({

@@ -1,0 +1,106 @@
+// -jdump against real LuaJIT. The trace lines and the bytecode recorded into each trace are
+// compared with fixtures/corpus/*.jdump (Debian's LuaJIT, `-jdump=+rsmT`), and the trace lines
+// with every exit taken with fixtures/exits/*.texit (Debian's LuaJIT, `-jdump=tx`,
+// scripts/record-exits.sh), all under --policy luajit-2022. The per-program tables are printed;
+// the floors only ever go up. The register dump (X) is checked against the monitor's rule:
+// at a guard exit rsp is rsp0 minus the trace's frame size.
+
+import * as fs from 'fs';
+import * as path from 'path';
+import { RSP0 } from '@tracesim/machine';
+import { LuaInterpreter, compileLua } from '@tracesim/lua';
+import { createJdump, JitViolation, parseJdumpFlags, ReplayInputError, TracingJit } from '../src';
+
+const ROOT = path.join(__dirname, '../../..');
+const CORPUS = path.join(ROOT, 'fixtures/corpus');
+const EXITS = path.join(ROOT, 'fixtures/exits');
+const programs = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.lua')).sort();
+
+function jdump(file: string, flags: string, options: { onViolation?: 'stop' | 'continue' } = {}): { lines: string[]; jit: TracingJit } {
+  const lines: string[] = [];
+  const jit = new TracingJit({ policy: 'luajit-2022', onViolation: options.onViolation, observer: createJdump(parseJdumpFlags(flags), (l) => lines.push(l)) });
+  const vm = new LuaInterpreter({ output: () => undefined, jit: true, hooks: jit.hooks, maxInstructions: 5e7 });
+  jit.attach(vm);
+  try {
+    vm.run(compileLua(fs.readFileSync(path.join(CORPUS, file), 'latin1'), file));
+  } catch (e) {
+    // The #1169 program is stopped by the monitor (real LuaJIT segfaults on it).
+    if (!(e instanceof JitViolation)) throw e;
+  }
+  return { lines, jit };
+}
+
+/** Identical programs and a per-program table of matching/expected lines. */
+function agreement(expected: (name: string) => string[], actual: (file: string) => string[]): { identical: number; table: string[] } {
+  let identical = 0;
+  const table = programs.map((file) => {
+    const name = file.replace(/\.lua$/, '');
+    const want = expected(name);
+    const got = actual(file);
+    const same = want.filter((line, i) => got[i] === line).length;
+    const whole = same === want.length && got.length === want.length;
+    if (whole) identical++;
+    return `${name.padEnd(20)} ${String(same).padStart(3)}/${want.length}${whole ? '  identical' : ''}`;
+  });
+  return { identical, table };
+}
+
+describe('flags', () => {
+  test('no flags is dump.lua\'s default tbim; + adds, - removes, letters alone replace', () => {
+    expect([...parseJdumpFlags('')].sort()).toEqual(['b', 'i', 'm', 't']);
+    expect([...parseJdumpFlags('+rsX')].sort()).toEqual(['X', 'b', 'i', 'm', 'r', 's', 't']);
+    expect([...parseJdumpFlags('-bm')].sort()).toEqual(['i', 't']);
+    expect([...parseJdumpFlags('tx')].sort()).toEqual(['t', 'x']);
+  });
+
+  test('an unknown flag is an input error that names it and lists the flags', () => {
+    expect(() => parseJdumpFlags('tq')).toThrow(ReplayInputError);
+    expect(() => parseJdumpFlags('tq')).toThrow(/unknown flag 'q'; the flags are t, b, i, r, s, m, x, X/);
+  });
+});
+
+const TRACE_OR_BYTECODE = /^(---- TRACE \d+ (start|stop|abort)|\d{4} ( \.)* [A-Z]+ )/;
+
+test('trace lines and recorded bytecode agree with Debian LuaJIT\'s -jdump (floor: 15 identical programs)', () => {
+  const { identical, table } = agreement(
+    (name) => fs.readFileSync(path.join(CORPUS, `${name}.jdump`), 'latin1').split('\n').filter((l) => TRACE_OR_BYTECODE.test(l)),
+    (file) => jdump(file, 'tb').lines.filter((l) => TRACE_OR_BYTECODE.test(l)),
+  );
+  console.log([`-jdump=tb agreement with .jdump: ${identical}/${programs.length} programs identical`, ...table].join('\n'));
+  expect(identical).toBeGreaterThanOrEqual(15);
+});
+
+test('trace lines and every exit taken agree with Debian LuaJIT\'s -jdump=tx (floor: 7 identical programs)', () => {
+  const { identical, table } = agreement(
+    (name) => fs.readFileSync(path.join(EXITS, `${name}.texit`), 'latin1').split('\n').filter((l) => l !== ''),
+    (file) => jdump(file, 'tx', { onViolation: 'continue' }).lines.filter((l) => l.startsWith('---- TRACE')),
+  );
+  console.log([`-jdump=tx agreement with fixtures/exits: ${identical}/${programs.length} programs identical`, ...table].join('\n'));
+  expect(identical).toBeGreaterThanOrEqual(7);
+});
+
+test('X: every exit shows 16 GPRs and 16 xmm values; rsp is rsp0 minus the exiting trace\'s frame size', () => {
+  const { lines, jit } = jdump('while_collatz.lua', 'X');
+  const exits = lines.flatMap((l, i) => (l.startsWith('---- TRACE') && l.includes(' exit ') ? [i] : []));
+  expect(exits.length).toBeGreaterThan(10);
+  for (const at of exits) {
+    const trace = Number(/TRACE (\d+) exit/.exec(lines[at])![1]);
+    const gprs = lines.slice(at + 1, at + 5).map((l) => l.trim().split(/\s+/));
+    const xmms = lines.slice(at + 5, at + 9).map((l) => l.trim().split(/\s+/));
+    expect(gprs.flat()).toHaveLength(16);
+    gprs.flat().forEach((v) => expect(v).toMatch(/^[0-9a-f]{16}$/));
+    xmms.flat().forEach((v) => expect(Number.isNaN(Number(v)) && v !== '+nan' && v !== '-nan').toBe(false));
+    expect(BigInt('0x' + gprs[1][0])).toBe(BigInt(RSP0 - jit.frameSize(trace)!));
+  }
+});
+
+test('i, r, s and m: IR with registers, SNAP lines and the machine code of each trace', () => {
+  const plain = jdump('loop_sum.lua', 'i').lines;
+  const full = jdump('loop_sum.lua', 'irsm').lines;
+  expect(plain).toContain('---- TRACE 1 IR');
+  expect(plain.some((l) => l.includes('SNAP'))).toBe(false);
+  expect(full.some((l) => /^\.{4} +SNAP +#0 /.test(l))).toBe(true);
+  expect(full.some((l) => /^0001 (xmm|r[a-z0-9]+|\[)/.test(l))).toBe(true);
+  expect(full.some((l) => /^---- TRACE 1 mcode \d+$/.test(l))).toBe(true);
+  expect(full.some((l) => /^[0-9a-f]{8}  mov dword \[r14-0xec8\], 0x1$/.test(l))).toBe(true);
+});
