@@ -1,6 +1,6 @@
 // Constant folding for the builder: int/num arithmetic on constants (int32 wrap, overflow
 // guards left in place), algebraic identities that hold bit-exactly (-0 included), constant
-// comparisons and conversions. Evaluation goes through arith.ts, as the interpreter does.
+// comparisons (numbers; EQ/NE of any other constants) and conversions. Evaluation goes through arith.ts, as the interpreter does.
 
 import { checkedNumToInt, evalAbs, evalArith, evalCompare, evalFpmath, evalNeg, truncateToInt } from './arith';
 import type { ConstPool } from './constants';
@@ -71,6 +71,10 @@ export function foldIns(pool: ConstPool, op: IROpName, type: IRTypeName, op1: nu
     const b = numericConst(pool, op2, type);
     if (a !== undefined && b !== undefined && evalCompare(op as ComparisonOp, type, a, b)) return { kind: 'drop' };
     return undefined;
+  }
+  if ((op === 'EQ' || op === 'NE') && !isNumericType(type) && isConstRef(op1) && isConstRef(op2)) {
+    // Constants are interned, so two constant refs are the same value exactly when they are equal.
+    return (op1 === op2) === (op === 'EQ') ? { kind: 'drop' } : undefined;
   }
   if (op === 'CONV') {
     const conv = decodeConv(op2);

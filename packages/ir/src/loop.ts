@@ -84,5 +84,5 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
   const carried = [...readByBody].filter((r) => S(r) !== r).sort((x, y) => y - x);
   for (const left of carried) b.phi(left, S(left));
   if (insIndex(b.nextRef) > 0xffff) throw new IrValidationError(traceLocation(trace.number), 'trace too long after the LOOP pass');
-  return { ...b.finish('loop'), ...(trace.spadjust !== undefined ? { spadjust: trace.spadjust } : {}) };
+  return { ...b.finish(trace.link.kind, trace.link.target), ...(trace.spadjust !== undefined ? { spadjust: trace.spadjust } : {}) };
 }

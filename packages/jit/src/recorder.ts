@@ -308,6 +308,12 @@ export class Recorder {
 
   // ---- driver
 
+  /** An interpreter stub (lj_record_setup, too many tries or side traces): stop before recording anything. */
+  stopToInterpreter(): RecordOutcome {
+    this.snapshot(this.setup.pc);
+    return this.finish('interpreter', 0);
+  }
+
   step(e: InstructionEvent): RecordOutcome {
     try {
       return this.record(e);
@@ -319,9 +325,11 @@ export class Recorder {
 
   private finish(kind: LinkKind, target: number, stitched?: string): RecordOutcome {
     const trace = this.b.finish(kind, target);
+    // LJ_TRACE_END: a trace linking to itself at the start level gets the LOOP pass (loops and tail-recursion).
+    const selfLoop = target === this.setup.number && this.callers.length === 0 && this.retdepth === 0;
     return {
       kind: 'stop',
-      trace: kind === 'loop' && this.vm.jit.flags.has('loop') ? optimizeLoop(trace) : trace,
+      trace: selfLoop && this.vm.jit.flags.has('loop') ? optimizeLoop(trace) : trace,
       returnSites: this.returnSites,
       ...(stitched === undefined ? {} : { stitched }),
     };

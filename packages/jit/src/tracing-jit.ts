@@ -15,7 +15,7 @@ import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
 import { createMachine, type TraceMachine } from './machine';
-import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, type LinkPolicy } from './manager';
+import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, SideExits, type LinkPolicy } from './manager';
 import type { JitObserver } from './observer';
 import { Recorder, type RecordOutcome } from './recorder';
 
@@ -50,6 +50,12 @@ function forLoopContinues(vm: LuaInterpreter, base: number, a: number): boolean 
 const J_VARIANTS: ReadonlyMap<number, number> = new Map([[BC.FORL, BC.JFORL], [BC.LOOP, BC.JLOOP], [BC.FUNCF, BC.JFUNCF]]);
 /** Returns a root trace can start at after a down-recursion abort (trace_downrec); they become JLOOP. */
 const RETURN_OPS: ReadonlySet<number> = new Set([BC.RET, BC.RET0, BC.RET1]);
+/** How a -jv stop line spells a link, where it is not just the link kind's name. */
+const LINK_TEXT: Partial<Record<LinkKind, (target: number, stitched?: string) => string>> = {
+  root: (target) => `-> ${target}`,
+  stitch: (_, name) => `stitch ${name}`,
+  interpreter: () => '-- fallback to interpreter',
+};
 const RDX_BASE = 2;
 const RSP = 4;
 const R14_DISPATCH = 14;
@@ -82,7 +88,8 @@ export class TracingJit {
   private readonly rootAt = new Map<number, { readonly trace: number; readonly link: LinkKind; readonly ins: number }>();
   private readonly returnSites: ReturnSite[] = [];
   private readonly exitsTaken = new Map<string, number>();
-  private readonly sideAttempts = new Map<string, number>();
+  /** Exit counters and children per root: hotexit, tryside, maxside (trace_hotside, lj_record_setup). */
+  private sideExits!: SideExits;
   private resume?: ResumePoint;
   /** The JFUNCF just recorded across: its original FUNCF runs next and is not recorded twice. */
   private unpatchedAt?: number;
@@ -114,6 +121,7 @@ export class TracingJit {
 
   attach(vm: LuaInterpreter): void {
     this.vm = vm;
+    this.sideExits = new SideExits(vm.jit.params);
     // The recorder encodes values through the helper-result cell on the global page.
     const global = REGIONS.global;
     if (!vm.mem.isMapped(global.base)) vm.mem.map(global.base, global.size, global.perm, global.name);
@@ -203,7 +211,7 @@ export class TracingJit {
     }
   }
 
-  private recorded(outcome: RecordOutcome, event: InstructionEvent): void {
+  private recorded(outcome: RecordOutcome, event?: InstructionEvent): void {
     if (outcome.kind === 'continue') return;
     const rec = this.recording!;
     this.recording = undefined;
@@ -215,7 +223,7 @@ export class TracingJit {
       this.log(`[TRACE --- ${rec.head}${start} -- ${outcome.reason}${at === start ? '' : ` at ${at}`}]`);
       this.aborts.push({ start, origin: rec.head.trim(), reason: outcome.reason });
       this.options.observer?.traceAbort?.({ number: rec.number, location: at, reason: outcome.reason });
-      if (this.penalize(rec, outcome)) {
+      if (this.penalize(rec, outcome) && event) {
         // trace_downrec: a new root trace records from the return being executed.
         this.startRecording(event.proto, event.pc, event.base, { kind: 'root' });
         this.feed(event);
@@ -272,7 +280,8 @@ export class TracingJit {
       this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind, ins });
     }
     if (trace.start.kind === 'stitch') this.stitchedFrom.set(trace.start.previous, trace.number);
-    const link = trace.link.kind === 'root' ? `-> ${trace.link.target}` : trace.link.kind === 'stitch' ? `stitch ${stitched}` : trace.link.kind;
+    if (trace.start.kind === 'side') this.sideExits.sideTraceLinked({ trace: trace.start.parent, exit: trace.start.exit, root: this.rootOf(trace.start) });
+    const link = LINK_TEXT[trace.link.kind]?.(trace.link.target, stitched) ?? trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
     this.options.observer?.traceStop?.(this.assembled!.traces.find((t) => t.trace.number === trace.number)!);
   }
@@ -413,16 +422,16 @@ export class TracingJit {
     const key = `${t.trace.number}/${exit}`;
     const count = (this.exitsTaken.get(key) ?? 0) + 1;
     this.exitsTaken.set(key, count);
-    const params = this.vm.jit.params;
-    const attempts = this.sideAttempts.get(key) ?? 0;
-    if (this.recording || count < params.hotexit || attempts >= params.tryside) return;
-    if (this.traces.some((x) => x.start.kind === 'side' && x.start.parent === t.trace.number && x.start.exit === exit)) return;
-    this.sideAttempts.set(key, attempts + 1);
+    if (this.recording) return;
+    const verdict = this.sideExits.exitTaken({ trace: t.trace.number, exit, root: this.rootOf(t.trace.start) || t.trace.number });
+    if (verdict === 'none') return;
     const snap = t.trace.snapshots[exit];
     const fn = this.vm.functionAt(base);
     const proto = fn.proto!;
     const pc = (Number(snap.pc) - proto.bcAddress) >>> 2;
     const inherited = new Map(t.exitMaps[exit].filter((e) => !(e.flags & SNAP_FLAGS.NORESTORE)).map((e) => [e.slot, e.type] as const));
     this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited, snap.baseAdjust);
+    // Too many tries or too many side traces for this root: a stub that goes back to the interpreter.
+    if (verdict === 'interp-stub') this.recorded(this.recording!.recorder.stopToInterpreter());
   }
 }

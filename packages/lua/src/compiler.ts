@@ -561,6 +561,9 @@ class Compiler extends BytecodeEmitter {
       this.statement(s);
       this.fs.freereg = this.fs.nactvar;
     }
+    // What follows a block (its UCLO, a loop's back jump, the chunk's RET0) carries the line of
+    // the block's last token, LuaJIT's ls->lastline.
+    if (stmts.length > 0) this.line = stmts[stmts.length - 1].loc!.end.line;
   }
 
   private scopedBlock(stmts: readonly ast.Statement[]): void {

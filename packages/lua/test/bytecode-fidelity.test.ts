@@ -3,8 +3,8 @@
 // deliberate differences (currently none); the agreement figure is printed.
 import * as fs from 'fs';
 import * as path from 'path';
-import { compileLua, listBytecode } from '../src';
-import { BYTECODE_FIXTURES, CONFORMANCE, CORPUS } from './helpers';
+import { compileLua, listBytecode, type Proto } from '../src';
+import { BYTECODE_FIXTURES, CONFORMANCE, CORPUS, REPO } from './helpers';
 
 interface Comparison {
   identical: number;
@@ -34,5 +34,25 @@ test.each([
   const { identical, total, differences } = compareSet(sourceDir, fixtureDir);
   console.log(`bytecode agreement (${name}): ${identical}/${total} identical lines`);
   expect(total).toBeGreaterThan(100);
+  expect(differences).toEqual([]);
+});
+
+test('the source line of every bytecode agrees with LuaJIT\'s line info (fixtures/luajit-lines.txt)', () => {
+  // Recorded by scripts/record-lines.sh: "== file", then per prototype (children first)
+  // "<firstline>: <line of pc 1> <line of pc 2> ...".
+  const blocks = fs.readFileSync(path.join(REPO, 'fixtures/luajit-lines.txt'), 'latin1').split(/^== /m).filter((b) => b !== '');
+  const differences: string[] = [];
+  for (const block of blocks) {
+    const [file, ...expected] = block.trimEnd().split('\n');
+    const actual: string[] = [];
+    const walk = (p: Proto): void => {
+      for (const k of p.kgc) if (k.kind === 'proto') walk(k.proto);
+      actual.push(`${p.firstline}: ${[...p.lines.slice(1)].join(' ')}`);
+    };
+    walk(compileLua(fs.readFileSync(path.join(REPO, file), 'latin1'), file));
+    if (actual.join('\n') !== expected.join('\n')) differences.push(file);
+  }
+  console.log(`line info agreement: ${blocks.length - differences.length}/${blocks.length} programs identical`);
+  expect(blocks.length).toBeGreaterThan(200);
   expect(differences).toEqual([]);
 });
