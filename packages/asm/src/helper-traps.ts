@@ -19,6 +19,8 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   str_cat: 'helper_str_concat',
   uv_get: 'helper_uv_get',
   uv_set: 'helper_uv_set',
+  tab_next: 'helper_tab_next',
+  tab_key: 'helper_tab_key',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

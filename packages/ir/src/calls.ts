@@ -52,6 +52,10 @@ export const HOST_HELPERS = [
   { name: 'str_cat', args: ['i64', 'i64'], result: 'str', effect: 'side' },
   /** Test helper with a side effect: returns how many times it has been called in this run. */
   { name: 'tracesim_tick', args: [], result: 'int', effect: 'side', run: (_a, state) => ++state.ticks },
+  /** pairs() traversal: the position of the first element at or after a position (a num), or -1. */
+  { name: 'tab_next', args: ['i64', 'i64'], result: 'num', effect: 'load' },
+  /** The key at a position tab_next found: the address of a cell holding it. */
+  { name: 'tab_key', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
 ] as const satisfies readonly HostHelper[];
 
 export const HELPERS: readonly HostHelper[] = HOST_HELPERS;

@@ -11,6 +11,7 @@ import {
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { ITYPE, primitiveWords } from '@tracesim/machine';
 import { tvalueBits } from './tvalue-cell';
 import {
   builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, interpretedLoopLink, JitRandom, returnLink, tailCallLink,
@@ -60,6 +61,7 @@ const NEGATED: Record<ComparisonOp, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
 };
 const NUMBER_HI_LIMIT = 0xfff90000;
+const NIL_HI = primitiveWords(ITYPE.nil).hi;
 
 /** What type() answers for a value of each IR type. */
 const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
@@ -106,14 +108,14 @@ class Abort {
 const nyi = (code: AbortReason, info?: string): Abort => new Abort(code, info === undefined ? formatAbortMessage(code as 'TRACEOV') : formatAbortMessage(code as 'NYIBC', info));
 
 /**
- * rec_setup_root's bytecode range of a loop root: a FORL's body and the FORL; a LOOP's body up
+ * rec_setup_root's bytecode range of a loop root: a FORL's (ITERL's) body and the loop op; a LOOP's body up
  * to its backward JMP (none for `repeat ... until true`, whose JMP does not go back).
  */
 function loopRange(proto: Proto, pc: number): { min: number; bytes: number } | undefined {
   const ins = proto.bc[pc];
   const op = OP_NAMES[ins & 0xff];
   const j = insD(ins) - 0x8000;
-  if (op === 'FORL') return { min: proto.bcAddress + 4 * (pc + 1 + j), bytes: 4 * -j };
+  if (op === 'FORL' || op === 'ITERL') return { min: proto.bcAddress + 4 * (pc + 1 + j), bytes: 4 * -j };
   if (op !== 'LOOP') return undefined;
   const back = proto.bc[pc + j];
   const jb = insD(back) - 0x8000;
@@ -273,14 +275,14 @@ export class Recorder {
   /**
    * A snapshot of the modified slots that resumes the interpreter at `pc`, with lj_snap_add's
    * merge rule: it replaces the last one when no instruction was emitted since, or when the
-   * last was taken for this bytecode (needsnap) and no guard was emitted since. A comparison
-   * never merges into snapshot #0 (rec_comp_prep).
+   * last was taken for this bytecode (needsnap) and no guard was emitted since. Snapshot #0
+   * is never merged into: it keeps the trace's start pc (lj_snap_add emits a NOP instead).
    */
-  private snapshot(pc: number, keepFirst = false): void {
+  private snapshot(pc: number): void {
     const entries = [...this.slots].filter(([slot, ref]) => slot >= 0 && this.loaded.get(slot) !== ref).sort((x, y) => x[0] - y[0]).map(([slot, ref]) => ({ slot, ref }));
     const nothingSince = this.lastSnapRef === this.b.nextRef;
     let merge = this.snapCount > 0 && (nothingSince || (this.mergesnap && !this.guardSince));
-    if (keepFirst && this.snapCount === 1 && nothingSince) merge = false;
+    if (this.snapCount === 1) merge = false;
     this.b.snapshot(entries, { ...this.snapOptions(pc), replaceLast: merge });
     if (!merge && ++this.snapCount > this.vm.jit.params.maxsnap) throw nyi('SNAPOV');
     this.lastSnapRef = this.b.nextRef;
@@ -301,7 +303,7 @@ export class Recorder {
     if (isConstRef(a) && isConstRef(b)) return;
     const jmp = this.cur.proto.bc[pc + 1];
     const target = pc + 2 + (insD(jmp) - 0x8000);
-    this.snapshot(taken ? pc + 2 : target, true);
+    this.snapshot(taken ? pc + 2 : target);
     this.guard(op, type, a, b);
     this.needsnap = true;
   }
@@ -357,7 +359,7 @@ export class Recorder {
     const a = insA(ins);
     const d = insD(ins);
     const atStart = proto === this.setup.proto && pc === this.setup.pc && this.callers.length === 0 && this.retdepth === 0;
-    if (atStart && this.setup.start.kind === 'root' && (op === 'FORL' || op === 'LOOP')) return this.closeLoop(op, a);
+    if (atStart && this.setup.start.kind === 'root' && (op === 'FORL' || op === 'LOOP' || op === 'ITERL')) return this.closeLoop(op, a);
     const arith = ARITH_VN[op] ?? ARITH_NV[op] ?? ARITH_VV[op];
     if (arith) return this.arith(arith, op, ins);
     const cmp = COMPARE[op];
@@ -465,8 +467,23 @@ export class Recorder {
         this.interpretedLoop(pc, this.forLoopGoesOn(a) ? 'enter' : 'leave', d - 0x8000);
         this.forLoopStep(pc, a);
         return { kind: 'continue' };
-      case 'JFORL': case 'JLOOP':
+      case 'JFORL': case 'JLOOP': case 'JITERL':
         return this.compiledLoop(op, pc, a, d);
+      case 'ITERL': case 'IITERL':
+        this.interpretedLoop(pc, this.iterLoopGoesOn(a) ? 'enter' : 'leave', d - 0x8000);
+        this.iterLoopStep(a);
+        return { kind: 'continue' };
+      case 'ITERC':
+        return this.iteratorCall(pc, a, insB(ins) - 1);
+      case 'ITERN':
+        if (atStart && this.setup.start.kind === 'root' && this.b.nextRef > REF_FIRST) {
+          // rec_itern's own loop detection: back at the ITERN the trace started with.
+          this.snapshot(pc);
+          return this.finish('loop', this.setup.number);
+        }
+        return this.nextElement(pc, a);
+      case 'ISNEXT':
+        return this.isNext(a);
       case 'CALL':
         return this.call(pc, a, insC(ins) - 1, insB(ins) - 1) ?? { kind: 'continue' };
       case 'CALLM':
@@ -579,9 +596,86 @@ export class Recorder {
 
   // ---- loops
 
+  /** ITERL: the loop goes on while the iterator's first result is not nil. */
+  private iterLoopGoesOn(a: number): boolean {
+    const slot = this.slots.get(this.slotOf(a));
+    return slot !== undefined ? slot !== REF_NIL : this.vm.mem.read32(this.cur.rtBase + 8 * a + 4) !== NIL_HI;
+  }
+
+  /** rec_iterl: going on, the first result becomes the control variable. */
+  private iterLoopStep(a: number): void {
+    if (this.iterLoopGoesOn(a)) this.set(a - 1, this.get(a));
+  }
+
+  /**
+   * ITERC: the iterator function, state and control are copied to a, a+2, a+3 and called for
+   * `nres` results. ipairs' iterator is recorded inline (recff_ipairs_aux: index + 1, then a
+   * type-checked load that ends the loop when it finds nil); a Lua iterator is inlined as a call.
+   */
+  private iteratorCall(pc: number, a: number, nres: number): RecordOutcome {
+    // The interpreter makes the same copy when it runs ITERC; the recorder needs the values now.
+    const at = (r: number) => this.cur.rtBase + 8 * r;
+    for (const [to, from] of [[a, a - 3], [a + 2, a - 2], [a + 3, a - 1]]) {
+      this.vm.mem.write64(at(to), this.vm.mem.read64(at(from)));
+      this.set(to, this.get(from));
+    }
+    const fn = this.vm.stack.get(at(a));
+    if (!(fn instanceof LuaFunction) || fn.name !== 'ipairs_aux' || fn.proto !== null) return this.call(pc, a, 2, nres) ?? { kind: 'continue' };
+    const { fn: iterator } = this.callee(a);
+    const table = this.vm.stack.get(at(a + 2));
+    if (!(table instanceof LuaTable) || this.b.typeOf(this.get(a + 2)) !== 'tab') throw nyi('NYIFFU', iterator.name);
+    const key = this.b.arith('ADD', 'num', this.getNum(a + 3), this.b.knum(1));
+    const keyValue = this.num(a + 3) + 1;
+    const type = luaType(table.get(keyValue as never));
+    const cell = this.b.call('tab_get', [this.get(a + 2), key]);
+    const value = this.b.emit('XLOAD', type, cell, 0, true)!;
+    this.guardSince = true;
+    this.returnValues(a, nres, type === 'nil' ? [] : [key, value]);
+    return { kind: 'continue' };
+  }
+
+  /**
+   * ITERN (rec_itern): the next element of the table from the control position, through the
+   * tab_next/tab_key/tab_get helpers. A guard on the position's sign is the loop's exit test.
+   */
+  private nextElement(pc: number, a: number): RecordOutcome {
+    this.snapshot(pc);
+    const table = this.vm.stack.get(this.cur.rtBase + 8 * (a - 2));
+    const tab = this.get(a - 2);
+    if (!(table instanceof LuaTable) || this.b.typeOf(tab) !== 'tab') throw nyi('NYIBC', 'ITERN over a non-table');
+    const element = table.nextFrom(this.num(a - 1));
+    const position = this.b.call('tab_next', [tab, this.getNum(a - 1)]);
+    this.guard(element ? 'GE' : 'ULT', 'num', position, this.b.knum(0));
+    const jump = insD(this.cur.proto.bc[pc]) - 0x8000;
+    const atStart = this.cur.proto === this.setup.proto && pc === this.setup.pc && this.callers.length === 0 && this.retdepth === 0;
+    this.interpretedLoop(pc, element ? 'enter' : 'leave', jump, atStart);
+    this.needsnap = true;
+    if (!element) return { kind: 'continue' };
+    const key = this.b.emit('XLOAD', luaType(element[1] as LuaValue), this.b.call('tab_key', [tab, position]), 0, true)!;
+    const value = this.b.emit('XLOAD', luaType(element[2]), this.b.call('tab_get', [tab, key]), 0, true)!;
+    this.set(a - 1, this.b.arith('ADD', 'num', position, this.b.knum(1)));
+    this.set(a, key);
+    this.set(a + 1, value);
+    return { kind: 'continue' };
+  }
+
+  /** ISNEXT (rec_isnext): pairs() set up the loop; guard its function, table and nil key, then start at 0. */
+  private isNext(a: number): RecordOutcome {
+    const v = (r: number) => this.vm.stack.get(this.cur.rtBase + 8 * r);
+    if (v(a - 3) !== this.vm.heap.builtinNamed('next') || !(v(a - 2) instanceof LuaTable) || v(a - 1) !== undefined) {
+      // The interpreter despecializes this loop (ISNEXT becomes JMP, ITERN becomes ITERC).
+      throw nyi('RECERR');
+    }
+    this.callee(a - 3);
+    this.get(a - 2);
+    this.get(a - 1);
+    this.set(a - 1, this.b.knum(0));
+    return { kind: 'continue' };
+  }
+
   /** An interpreted FORL/LOOP inside the trace: LuaJIT's rec_loop_interp decides (unroll or abort). */
-  private interpretedLoop(pc: number, event: 'enter' | 'leave', jump: number): void {
-    const decision = interpretedLoopLink(this.state(false), {
+  private interpretedLoop(pc: number, event: 'enter' | 'leave', jump: number, atStartPc = false): void {
+    const decision = interpretedLoopLink(this.state(atStartPc), {
       event, jump, innerLoopLeft: this.setup.innerLoopLeft(this.cur.proto, pc),
       nins: this.b.nextRef - 0x8001, loopunroll: this.loopunroll, loopref: this.loopref,
     });
@@ -646,12 +740,13 @@ export class Recorder {
     return { kind: 'continue' };
   }
 
-  /** JFORL/JLOOP: a compiled loop. A side trace links to it when the loop goes on. */
+  /** JFORL/JITERL/JLOOP: a compiled loop. A side trace links to it when the loop goes on. */
   private compiledLoop(op: OpName, pc: number, a: number, traceNo: number): RecordOutcome {
-    const goesOn = op === 'JLOOP' || this.forLoopGoesOn(a);
-    const decision = compiledLoopLink(this.state(false), { op: op as 'JFORL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
+    const goesOn = op === 'JLOOP' || (op === 'JITERL' ? this.iterLoopGoesOn(a) : this.forLoopGoesOn(a));
+    const decision = compiledLoopLink(this.state(false), { op: op as 'JFORL' | 'JITERL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
     if (decision.kind === 'abort') throw nyi(decision.reason);
     if (op === 'JFORL') this.forLoopStep(pc, a);
+    if (op === 'JITERL') this.iterLoopStep(a);
     if (decision.kind === 'continue') return { kind: 'continue' };
     this.snapshot(pc);
     return this.finish(decision.link.kind, decision.link.target);
@@ -665,6 +760,11 @@ export class Recorder {
       // The loop ends here: LuaJIT has already moved past the FORL when it gives up.
       if (!this.forLoopStep(this.setup.pc, a)) throw new Abort('LLEAVE', formatAbortMessage('LLEAVE'), this.setup.pc + 1);
       this.snapshot(bodyPc);
+    } else if (op === 'ITERL') {
+      const ins = this.setup.proto.bc[this.setup.pc];
+      if (!this.iterLoopGoesOn(a)) throw new Abort('LLEAVE', formatAbortMessage('LLEAVE'), this.setup.pc + 1);
+      this.iterLoopStep(a);
+      this.snapshot(this.setup.pc + 1 + (insD(ins) - 0x8000));
     } else {
       this.snapshot(this.setup.pc);
     }
@@ -688,11 +788,9 @@ export class Recorder {
   private call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
-    if (fn.name === 'type' && nargs >= 1) {
-      // recff_type: the result is a constant under the argument's (guarded) IR type.
-      const name = TYPE_NAMES[this.b.typeOf(this.get(a + 2))];
-      if (name === undefined) throw nyi('NYIBC', 'type() of this value');
-      this.returnValues(a, nres, [this.raw(this.bitsOf(this.vm.heap.str(name)), 'str')]);
+    const recorded = fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2) : undefined;
+    if (recorded) {
+      this.returnValues(a, nres, recorded);
       return undefined;
     }
     if (fn.proto === null) {
@@ -705,6 +803,29 @@ export class Recorder {
     this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1 });
     this.cur = { base: this.cur.base + a + 2, proto: fn.proto, rtBase: this.cur.rtBase + 8 * (a + 2) };
     return undefined;
+  }
+
+  /**
+   * Builtins recorded as IR (recff_type, recff_pairs, recff_ipairs): their results from the
+   * first argument's guarded IR type, or undefined when the builtin is not recorded.
+   */
+  private fastFunction(name: string, arg: number): Ref[] | undefined {
+    const builtin = (n: string) => this.raw(this.bitsOf(this.vm.heap.builtinNamed(n)!), 'fun');
+    const ref = this.get(arg);
+    const type = this.b.typeOf(ref);
+    switch (name) {
+      case 'type': {
+        const typeName = TYPE_NAMES[type];
+        if (typeName === undefined) throw nyi('NYIBC', 'type() of this value');
+        return [this.raw(this.bitsOf(this.vm.heap.str(typeName)), 'str')];
+      }
+      case 'pairs':
+        return type === 'tab' ? [builtin('next'), ref, REF_NIL] : undefined;
+      case 'ipairs':
+        return type === 'tab' ? [builtin('ipairs_aux'), ref, this.b.knum(0)] : undefined;
+      default:
+        return undefined;
+    }
   }
 
   private tailCall(a: number, nargs: number): RecordOutcome {
@@ -765,7 +886,7 @@ export class Recorder {
     // Return below the start frame: guard the return PC (RETF), move BASE down, go on in the caller.
     const callA = insA(this.vm.mem.read32(link - 4));
     const delta = callA + 2;
-    this.snapshot(pc, true);
+    this.snapshot(pc);
     this.b.retf(`${callerProto!.chunkname}:${callerProto!.firstline}`, BigInt(link));
     this.guardSince = true;
     this.needsnap = true;

@@ -50,6 +50,17 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     else vm.stack.set(uv.address, v);
     return { kind: 'return' };
   });
+  // Positions are the interpreter's ITERN control values: array index, then hash slot after the array.
+  const position = (c: Cpu) => value(c.state.reg(RSI)) as number;
+  cpu.mapTrap(trapAddress('helper_tab_next'), 'helper_tab_next', (c) => {
+    c.state.setXmmDouble(0, table(c.state.reg(RDI)).nextFrom(position(c))?.[0] ?? -1);
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_tab_key'), 'helper_tab_key', (c) => {
+    vm.stack.set(RESULT_CELL, table(c.state.reg(RDI)).nextFrom(position(c))![1] as LuaValue);
+    c.state.setRegNumber(RAX, RESULT_CELL);
+    return { kind: 'return' };
+  });
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
     c.state.setReg(RAX, bitsOf(vm.heap.table()));
     return { kind: 'return' };

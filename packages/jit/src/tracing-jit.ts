@@ -47,9 +47,11 @@ function forLoopContinues(vm: LuaInterpreter, base: number, a: number): boolean 
 }
 
 /** The J-variant a root trace's start op is patched to. */
-const J_VARIANTS: ReadonlyMap<number, number> = new Map([[BC.FORL, BC.JFORL], [BC.LOOP, BC.JLOOP], [BC.FUNCF, BC.JFUNCF]]);
+const J_VARIANTS: ReadonlyMap<number, number> = new Map([[BC.FORL, BC.JFORL], [BC.ITERL, BC.JITERL], [BC.ITERN, BC.JLOOP], [BC.LOOP, BC.JLOOP], [BC.FUNCF, BC.JFUNCF]]);
 /** Returns a root trace can start at after a down-recursion abort (trace_downrec); they become JLOOP. */
 const RETURN_OPS: ReadonlySet<number> = new Set([BC.RET, BC.RET0, BC.RET1]);
+/** Root start ops replaced by a JLOOP: an exit to that JLOOP runs the original op (lj_trace_exit). */
+const REPLACED_BY_JLOOP: ReadonlySet<number> = new Set([...RETURN_OPS, BC.ITERN]);
 /** How a -jv stop line spells a link, where it is not just the link kind's name. */
 const LINK_TEXT: Partial<Record<LinkKind, (target: number, stitched?: string) => string>> = {
   root: (target) => `-> ${target}`,
@@ -147,7 +149,7 @@ export class TracingJit {
   }
 
   private hotLoop(e: HotEvent): void {
-    if (!this.startable(e, ['FORL', 'LOOP'])) return;
+    if (!this.startable(e, ['FORL', 'ITERL', 'ITERN', 'LOOP'])) return;
     if (e.op === 'FORL' && !forLoopContinues(this.vm, e.base, insA(e.proto.bc[e.pc]))) {
       // The hot FORL falls through: a root trace would start outside its loop (LLEAVE).
       const reason = formatAbortMessage('LLEAVE');
@@ -159,6 +161,8 @@ export class TracingJit {
       return;
     }
     this.startRecording(e.proto, e.pc, e.base, { kind: 'root' });
+    // An ITERN root records the ITERN itself first (the others start with the loop body).
+    if (e.op === 'ITERN') this.feed({ proto: e.proto, pc: e.pc, ins: e.proto.bc[e.pc], op: 'ITERN', base: e.base });
   }
 
   private hotCall(e: HotEvent): void {
@@ -255,6 +259,7 @@ export class TracingJit {
     let restart = false;
     for (const action of abortActions(aborted, outcome.code, this.penalties)) {
       if (action.kind === 'hotcount') this.vm.hot.set(action.slot, action.value);
+      else if (action.kind === 'blacklist' && 'isnext' in action.patch) this.vm.despecializeIterator(rec.proto, rec.pc);
       else if (action.kind === 'blacklist') this.vm.patchInstruction(rec.proto, rec.pc, (rec.proto.bc[rec.pc] & ~0xff) | BC[action.patch.op]);
       else if (action.kind === 'restart-at-return') restart = true;
     }
@@ -269,8 +274,9 @@ export class TracingJit {
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
       const jop = J_VARIANTS.get(ins & 0xff) ?? BC.JLOOP;
-      // A RET root's JLOOP has A = snapshot #0's nslots: two frame slots plus the results (rec_setup_root's maxslot).
-      const a = RETURN_OPS.has(ins & 0xff) ? 2 + insA(ins) + (ins >>> 16) - 1 : insA(ins);
+      // A RET or ITERN root's JLOOP has A = snapshot #0's nslots: two frame slots plus maxslot
+      // (a RET's results, rec_setup_root; an ITERN's base register, rec_itern).
+      const a = RETURN_OPS.has(ins & 0xff) ? 2 + insA(ins) + (ins >>> 16) - 1 : (ins & 0xff) === BC.ITERN ? 2 + insA(ins) : insA(ins);
       this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (a << 8) | jop);
       if ((ins & 0xff) === BC.FORL) {
         // The loop's FORI becomes JFORI, which enters the trace as soon as the loop is entered.
@@ -387,15 +393,16 @@ export class TracingJit {
     const record = this.options.observer?.record;
     if (!record) return;
     record({ kind: 'bytecode', proto: ev.proto, pc: ev.pc, ins: ev.ins, depth });
-    if (ev.op !== 'CALL' && ev.op !== 'CALLM') return;
-    const fn = this.vm.stack.get(ev.base + 8 * insA(ev.ins));
+    if (ev.op !== 'CALL' && ev.op !== 'CALLM' && ev.op !== 'ITERC') return;
+    // ITERC calls the iterator function three slots below its base (it copies it up when it runs).
+    const fn = this.vm.stack.get(ev.base + 8 * (insA(ev.ins) - (ev.op === 'ITERC' ? 3 : 0)));
     if (fn instanceof LuaFunction && fn.proto === null) record({ kind: 'builtin', name: fn.name, depth: depth + 1 });
   }
 
-  /** Where the interpreter goes on; at a RET-started root's JLOOP it runs the original return once. */
+  /** Where the interpreter goes on; at a RET- or ITERN-started root's JLOOP it runs the original op once. */
   private resumePoint(pcAddress: number, base: number): ResumePoint {
     const root = this.rootAt.get(pcAddress);
-    return root && RETURN_OPS.has(root.ins & 0xff) ? { pcAddress, base, ins: root.ins } : { pcAddress, base };
+    return root && REPLACED_BY_JLOOP.has(root.ins & 0xff) ? { pcAddress, base, ins: root.ins } : { pcAddress, base };
   }
 
   /** Watches for the continuation of a stitched builtin call once the interpreter is back. */

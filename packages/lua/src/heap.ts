@@ -8,6 +8,7 @@ import type { BuiltinFn, LuaObject, LuaValue } from './value';
 export class Heap {
   readonly objects: (LuaObject | undefined)[] = [undefined];
   private readonly strings = new Map<string, LuaString>();
+  private readonly builtins = new Map<string, LuaFunction>();
 
   str(s: string): LuaString {
     let found = this.strings.get(s);
@@ -34,7 +35,13 @@ export class Heap {
   builtin(name: string, fn: BuiltinFn): LuaFunction {
     const f = new LuaFunction(this.objects.length, null, [], fn, name);
     this.objects.push(f);
+    this.builtins.set(name, f);
     return f;
+  }
+
+  /** The builtin created under `name` (the JIT records some builtins' results as constants). */
+  builtinNamed(name: string): LuaFunction | undefined {
+    return this.builtins.get(name);
   }
 
   /** A table holding builtins and other fields, keyed by interned strings. */

@@ -759,6 +759,12 @@ export class LuaInterpreter {
     this.patchInstruction(proto, target, (proto.bc[target] & ~0xff) | BC.ITERC);
   }
 
+  /** Turns the pairs() loop whose ITERN is at `iternPc` back into a generic ITERC loop (blacklisting). */
+  despecializeIterator(proto: Proto, iternPc: number): void {
+    const isnext = proto.bc.findIndex((ins, pc) => (ins & 0xff) === BC.ISNEXT && pc + 1 + (ins >>> 16) - 0x8000 === iternPc);
+    if (isnext >= 0) this.despecialize(proto, isnext);
+  }
+
   // ---- calls and returns ---------------------------------------------------------------------
 
   /** Enters Lua function `fn` with its frame at BASE `nb` (function slot and link already written). */

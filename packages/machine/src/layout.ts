@@ -35,6 +35,8 @@ export const TRAP_ENTRIES = [
   'helper_tab_new',
   'helper_uv_get',
   'helper_uv_set',
+  'helper_tab_next',
+  'helper_tab_key',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
