@@ -99,6 +99,8 @@ export class TracingJit {
   private pendingStitch?: { readonly previous: number; readonly proto: Proto; readonly pc: number; readonly base: number };
   /** The trace recorded at each stitching trace's continuation (its `(N/stitch)` trace). */
   private readonly stitchedFrom = new Map<number, number>();
+  /** Stitching traces whose continuation failed to record: it stays interpreted (link = self in LuaJIT). */
+  private readonly stitchBlacklisted = new Set<number>();
   /** Penalties for roots that keep aborting (penalty_pc); the seed makes runs repeatable. */
   private readonly penalties = new PenaltyCache(new JitRandom(0));
 
@@ -262,6 +264,7 @@ export class TracingJit {
       else if (action.kind === 'blacklist' && 'isnext' in action.patch) this.vm.despecializeIterator(rec.proto, rec.pc);
       else if (action.kind === 'blacklist') this.vm.patchInstruction(rec.proto, rec.pc, (rec.proto.bc[rec.pc] & ~0xff) | BC[action.patch.op]);
       else if (action.kind === 'restart-at-return') restart = true;
+      else if (action.kind === 'blacklist-stitch') this.stitchBlacklisted.add(action.trace);
     }
     return restart;
   }
@@ -420,6 +423,7 @@ export class TracingJit {
     if (!p || e.proto !== p.proto || e.pc !== p.pc || e.base !== p.base) return undefined;
     const stitched = this.stitchedFrom.get(p.previous);
     if (stitched !== undefined) return this.enter({ traceNo: stitched, proto: e.proto, pc: e.pc, base: e.base });
+    if (this.stitchBlacklisted.has(p.previous)) return undefined;
     this.startRecording(e.proto, e.pc, e.base, { kind: 'stitch', previous: p.previous });
     return this.feed(e);
   }
