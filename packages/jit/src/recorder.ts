@@ -10,7 +10,7 @@ import {
   REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { BC, LuaFunction, LuaString, LuaTable, MODE_A, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { ITYPE, primitiveWords } from '@tracesim/machine';
 import { tvalueBits } from './tvalue-cell';
 import {
@@ -64,7 +64,7 @@ const NUMBER_HI_LIMIT = 0xfff90000;
 const NIL_HI = primitiveWords(ITYPE.nil).hi;
 
 /** What type() answers for a value of each IR type. */
-const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
+const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
 
 /** The IR type of a Lua value, for a type-checked load. */
 function luaType(v: LuaValue): IRTypeName {
@@ -78,6 +78,18 @@ function luaType(v: LuaValue): IRTypeName {
   throw nyi('NYIBC', 'load of an unsupported value');
 }
 const UV_IMMUTABLE = 0x4000;
+
+/** A FORL loop as rec_for_loop sets it up: its FORI, the index type and the stop, step and index values. */
+interface ForLoop {
+  readonly fori: number;
+  readonly type: 'int' | 'num';
+  readonly stop: Ref;
+  readonly step: Ref;
+  readonly idx: Ref;
+}
+
+/** A number that fits an int32 exactly (lj_opt_narrow_forl's test on start, stop and step). */
+const isInt32 = (x: number): boolean => Number.isInteger(x) && x >= -0x80000000 && x <= 0x7fffffff;
 
 /** One inlined frame: its register 0 as a slot offset from the trace's BASE, its prototype and runtime BASE. */
 interface Frame {
@@ -150,6 +162,8 @@ export class Recorder {
   /** A loop root's bytecode (bc_min, bc_extent), as addresses: leaving it at the start level is LLEAVE. */
   private readonly loopRange?: { readonly min: number; readonly bytes: number };
   private readonly random = new JitRandom(0);
+  /** J->scev: the root's own FORL loop (its FORI pc, index type, stop, step and first index). */
+  private scev?: ForLoop;
 
   constructor(
     private readonly vm: LuaInterpreter,
@@ -167,6 +181,14 @@ export class Recorder {
     // them all), so its snapshots restore those slots too.
     for (const [slot, type] of [...(setup.inherited ?? [])].sort((x, y) => x[0] - y[0])) {
       this.slots.set(slot, this.b.sload(slot, type, SLOAD.P | SLOAD.I));
+    }
+    if (setup.start.kind === 'root' && this.startOp === 'FORL') {
+      // lj_record_setup: snapshot #0 at the loop body, then the loop's index (narrowed to int
+      // when its start, stop and step are integers) and its stop and step (rec_for_loop).
+      const fori = setup.pc + insD(setup.proto.bc[setup.pc]) - 0x8000;
+      this.snapshot(fori + 1);
+      this.needsnap = false;
+      this.scev = this.forLoop(fori, insA(setup.proto.bc[setup.pc]), true);
     }
   }
 
@@ -230,17 +252,72 @@ export class Recorder {
   }
 
   /**
-   * A FORL control slot: FORI already made idx, stop and step numbers, so the load needs no
-   * type guard (LuaJIT's fori_load) and no guard separates the FORL from the snapshot before it.
+   * find_kinit: the constant a FORI control slot was initialised with (KSHORT/KNUM before the
+   * FORI, with no jump across it), as `type`; undefined if it is not a plain constant.
    */
-  private getForSlot(reg: number): Ref {
+  private forConstant(fori: number, reg: number, type: 'int' | 'num'): Ref | undefined {
+    const bc = this.cur.proto.bc;
+    for (let pc = fori - 1; pc > 0; pc--) {
+      const op = OP_NAMES[bc[pc] & 0xff];
+      const a = insA(bc[pc]);
+      if (MODE_A[bc[pc] & 0xff] === 'base' && a <= reg) return undefined;
+      if (MODE_A[bc[pc] & 0xff] !== 'dst' || a !== reg) continue;
+      if (op !== 'KSHORT' && op !== 'KNUM') return undefined;
+      for (let p = pc; p > 0; p--) {
+        const target = p + 1 + insD(bc[p]) - 0x8000;
+        if ((bc[p] & 0xff) === BC.JMP && target > pc && target <= fori) return undefined;
+      }
+      const k = op === 'KSHORT' ? (insD(bc[pc]) << 16) >> 16 : this.cur.proto.knum[insD(bc[pc])];
+      if (type === 'num') return this.b.knum(k);
+      return isInt32(k) ? this.b.kint(k) : undefined;
+    }
+    return undefined;
+  }
+
+  /**
+   * fori_arg: a FORL control slot as `type`. FORI already made it a number, so a load needs no
+   * type guard; an int load converts (C). A constant initialiser is used directly.
+   */
+  private forArg(fori: number, reg: number, type: 'int' | 'num'): Ref {
     const slot = this.slotOf(reg);
     const have = this.slots.get(slot);
-    if (have !== undefined) return this.b.typeOf(have) === 'int' ? this.b.conv('num', 'int', have) : have;
-    const ref = this.b.sload(slot, 'num', SLOAD.R | SLOAD.I);
+    if (have !== undefined) return this.b.typeOf(have) === type ? have : this.b.conv('num', 'int', have);
+    const ref = this.forConstant(fori, reg, type) ?? this.b.sload(slot, type, SLOAD.R | SLOAD.I | (type === 'int' ? SLOAD.C : 0));
     this.slots.set(slot, ref);
     this.loaded.set(slot, ref);
     return ref;
+  }
+
+  /**
+   * rec_for_loop: the type of the loop's index (a root's own loop is narrowed to int when start,
+   * stop and step are int32 and stop + step cannot overflow; any other loop keeps the index's
+   * type), then its stop, step and index.
+   */
+  private forLoop(fori: number, a: number, init: boolean): ForLoop {
+    const held = (r: number) => this.slots.get(this.slotOf(r));
+    const intOrAbsent = (r: number) => held(r) === undefined || this.b.typeOf(held(r)!) === 'int';
+    const narrow = init
+      ? [a, a + 1, a + 2].every((r) => isInt32(this.num(r))) && (this.num(a + 2) >= 0 ? this.num(a + 1) + this.num(a + 2) <= 0x7fffffff : this.num(a + 1) + this.num(a + 2) >= -0x80000000)
+      : held(a) !== undefined && this.b.typeOf(held(a)!) === 'int' && intOrAbsent(a + 1) && intOrAbsent(a + 2);
+    const type = narrow ? 'int' : 'num';
+    const stop = this.forArg(fori, a + 1, type);
+    const step = this.forArg(fori, a + 2, type);
+    let idx = held(a);
+    if (idx === undefined) {
+      idx = this.b.sload(this.slotOf(a), type, SLOAD.I | (type === 'int' ? SLOAD.C : 0));
+      this.slots.set(this.slotOf(a), idx);
+      this.loaded.set(this.slotOf(a), idx);
+    } else if (this.b.typeOf(idx) !== type) {
+      idx = this.b.conv('num', 'int', idx);
+    }
+    this.set(a + 3, idx);
+    return { fori, type, stop, step, idx };
+  }
+
+  /** Register `reg` as a whole TValue, for a helper: a narrowed int (a loop index) becomes a number. */
+  private tvalue(reg: number): Ref {
+    const ref = this.get(reg);
+    return this.b.typeOf(ref) === 'int' ? this.b.conv('num', 'int', ref) : ref;
   }
 
   /** A number operand: the slot must hold a number (its SLOAD guards that). */
@@ -402,15 +479,15 @@ export class Recorder {
       case 'GGET':
         return this.tableGet(a, this.raw(this.bitsOf(this.vm.globals), 'tab'), this.vm.globals, ...this.stringKey(d));
       case 'TSETV': case 'TSETS': case 'TSETB':
-        return this.tableSet(this.get(insB(ins)), this.key(op, insC(ins))[0], this.get(a));
+        return this.tableSet(this.get(insB(ins)), this.key(op, insC(ins))[0], this.tvalue(a));
       case 'GSET':
-        return this.tableSet(this.raw(this.bitsOf(this.vm.globals), 'tab'), this.stringKey(d)[0], this.get(a));
+        return this.tableSet(this.raw(this.bitsOf(this.vm.globals), 'tab'), this.stringKey(d)[0], this.tvalue(a));
       case 'CAT': {
         const [b, c] = [insB(ins), insC(ins)];
         const operand = (r: number) => {
           const v = this.vm.stack.get(this.cur.rtBase + 8 * r);
           if (typeof v !== 'number' && !(v instanceof LuaString)) throw nyi('NYIBC', 'CAT of a non-string');
-          return this.get(r);
+          return this.tvalue(r);
         };
         if (c !== b + 1) throw nyi('NYIBC', 'CAT of more than two operands');
         this.set(a, this.b.call('str_cat', [operand(b), operand(c)]));
@@ -540,7 +617,7 @@ export class Recorder {
   /** USETV/USETN/USETS/USETP: store through uv_set. */
   private uset(op: OpName, a: number, d: number): RecordOutcome {
     const closure = this.get(-2);
-    const value = op === 'USETV' ? this.get(d)
+    const value = op === 'USETV' ? this.tvalue(d)
       : op === 'USETN' ? this.b.knum(this.cur.proto.knum[d])
         : op === 'USETS' ? this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str')
           : [REF_NIL, REF_FALSE, REF_TRUE][d];
@@ -689,19 +766,26 @@ export class Recorder {
     return step >= 0 ? next <= this.num(a + 1) : next >= this.num(a + 1);
   }
 
-  /** FORL/JFORL inside the trace: idx += step, then a guard for the direction the loop takes. */
+  /**
+   * FORL/JFORL inside the trace (rec_for): idx += step in the loop's type, then a guard for the
+   * direction the loop takes. The root's own loop reuses the setup of its start (J->scev).
+   */
   private forLoopStep(pc: number, a: number): boolean {
     const ins = this.cur.proto.bc[pc];
+    const fori = pc + insD(ins) - 0x8000;
+    const own = this.scev !== undefined && this.scev.fori === fori && this.cur.proto === this.setup.proto && this.slots.get(this.slotOf(a)) === this.scev.idx;
+    const loop = own ? this.scev! : this.forLoop(fori, a, false);
     const goesOn = this.forLoopGoesOn(a);
     const step = this.num(a + 2);
+    const t = loop.type;
     const op: ComparisonOp = step >= 0 ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
-    const stop = this.getForSlot(a + 1);
-    const idx = this.b.arith('ADD', 'num', this.getForSlot(a), this.getForSlot(a + 2));
+    const stop = loop.stop;
+    const idx = this.b.arith('ADD', t, this.slots.get(this.slotOf(a))!, loop.step);
     if (goesOn) {
       // The exit (loop ends) resumes after the FORL with the stepped index, as LuaJIT's does.
       this.set(a, idx);
       this.snapshot(pc + 1);
-      this.guard(op, 'num', idx, stop);
+      this.guard(op, t, idx, stop);
       this.set(a + 3, idx);
     } else if ((ins & 0xff) === BC.FORL || (ins & 0xff) === BC.IFORL) {
       // The exit (loop goes on) resumes at the body with both index slots stepped.
@@ -711,11 +795,11 @@ export class Recorder {
       this.snapshot(pc + 1 + (insD(ins) - 0x8000));
       if (visible === undefined) this.slots.delete(this.slotOf(a + 3));
       else this.set(a + 3, visible);
-      this.guard(op, 'num', idx, stop);
+      this.guard(op, t, idx, stop);
     } else {
       // JFORL: the exit re-runs it in the interpreter, which steps and enters its trace.
       this.snapshot(pc);
-      this.guard(op, 'num', idx, stop);
+      this.guard(op, t, idx, stop);
       this.set(a, idx);
     }
     return goesOn;
