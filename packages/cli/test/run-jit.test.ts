@@ -1,7 +1,7 @@
 // `tracesim run` with the tracing JIT, as a process: -jv lines on stderr as LuaJIT prints them
 // (compared with the recorded fixtures/corpus/*.head.jv), and LuaJIT #1169 from Lua source:
 // exit 1 with the monitor's report under --policy luajit-2022, the program's output and exit 0
-// under the default policy.
+// under the default policy. -jdump writes dump.lua's sections to stdout; a bad flag exits 2.
 import { execFileSync, spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join } from 'path';
@@ -63,4 +63,36 @@ test('--json: one object with the output, the trace graph, exits, aborts and vio
   const fixed = JSON.parse(tracesim('run', 'issue1169_num17.lua', '--json').stdout);
   expect(fixed.output).toBe(readFileSync(join(CORPUS, 'issue1169_num17.out'), 'latin1'));
   expect(fixed.violations).toEqual([]);
+});
+
+test('-jdump prints dump.lua\'s default sections (tbim) on stdout, among the program\'s output', () => {
+  const r = tracesim('run', 'loop_sum.lua', '-jdump');
+  expect(r.status).toBe(0);
+  const lines = r.stdout.split('\n');
+  expect(lines[0]).toBe('---- TRACE 1 start loop_sum.lua:3');
+  expect(lines.slice(1, 3)).toEqual(['0006  ADDVV    0   0   4', '0007  FORL     1 => 0006']);
+  expect(lines).toContain('---- TRACE 1 IR');
+  expect(lines.some((l) => /^---- TRACE 1 mcode \d+$/.test(l))).toBe(true);
+  expect(lines).toContain('---- TRACE 1 stop -> loop');
+  expect(lines.some((l) => l.includes('SNAP'))).toBe(false);
+  // The program's own output is still all there, in order.
+  const out = readFileSync(join(CORPUS, 'loop_sum.out'), 'latin1').trimEnd().split('\n');
+  expect(lines.filter((l) => out.includes(l))).toEqual(out);
+});
+
+test('-jdump=tX: trace lines and every exit with 16 GPRs and 16 xmm values', () => {
+  const r = tracesim('run', 'loop_sum.lua', '-jdump=tX');
+  expect(r.status).toBe(0);
+  const lines = r.stdout.split('\n');
+  const exit = lines.findIndex((l) => /^---- TRACE \d+ exit \d+$/.test(l));
+  expect(exit).toBeGreaterThan(0);
+  lines.slice(exit + 1, exit + 5).forEach((l) => expect(l).toMatch(/^( [0-9a-f]{16}){4}$/));
+  lines.slice(exit + 5, exit + 9).forEach((l) => expect(l).toMatch(/^( {0,16}[+-][0-9.e+-]+){4}$/));
+});
+
+test('-jdump with an unknown flag: exit 2 and a message naming it', () => {
+  const r = tracesim('run', 'loop_sum.lua', '-jdump=tq');
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe("tracesim: -jdump=tq: unknown flag 'q'; the flags are t, b, i, r, s, m, x, X\n");
 });
