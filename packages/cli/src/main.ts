@@ -5,6 +5,13 @@ import { COMMANDS } from './commands';
 import { reportFailure } from './failure';
 
 export function main(argv: readonly string[]): void {
+  // A reader that stops early (`tracesim run prog.lua -jdump | head`) is not an error.
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (err: NodeJS.ErrnoException) => {
+      if (err.code !== 'EPIPE') throw err;
+      process.exit(process.exitCode ?? 0);
+    });
+  }
   const parser = yargs(splitAttachedOptimizations(argv))
     .scriptName('tracesim')
     // LuaJIT spells options -jv and -O3: keep -jv whole rather than as -j -v.

@@ -96,3 +96,9 @@ test('-jdump with an unknown flag: exit 2 and a message naming it', () => {
   expect(r.stdout).toBe('');
   expect(r.stderr).toBe("tracesim: -jdump=tq: unknown flag 'q'; the flags are t, b, i, r, s, m, x, X\n");
 });
+
+test('a reader that stops early (| head) ends the run quietly, without a stack trace', () => {
+  const r = spawnSync('bash', ['-c', `node ${BIN} run while_collatz.lua -jdump | head -1`], { cwd: CORPUS, encoding: 'utf8' });
+  expect(r.stdout).toBe('---- TRACE 1 start while_collatz.lua:4\n');
+  expect(r.stderr).toBe('');
+});

@@ -12,6 +12,7 @@ import {
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, MODE_A, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { ITYPE, primitiveWords } from '@tracesim/machine';
+import { deadRegisters } from './snap-usedef';
 import { tvalueBits } from './tvalue-cell';
 import {
   builtinLink, compiledLoopLink, formatAbortMessage, functionEntryLink, interpretedLoopLink, JitRandom, returnLink, tailCallLink,
@@ -367,6 +368,17 @@ export class Recorder {
     this.mergesnap = false;
   }
 
+  /** lj_snap_purge: forget this frame's registers that are dead at `pc`, so the snapshot leaves them out. */
+  private purgeDeadSlots(pc: number): void {
+    const { proto, rtBase } = this.cur;
+    const maxslot = (proto.bc[pc] & 0xff) === BC.FUNCV ? Math.min(proto.framesize, proto.numparams) : proto.framesize;
+    const open = this.vm.openUpvalueAddresses().filter((addr) => addr >= rtBase).map((addr) => (addr - rtBase) / 8);
+    for (const reg of deadRegisters(proto, pc, maxslot, open)) {
+      this.slots.delete(this.slotOf(reg));
+      this.loaded.delete(this.slotOf(reg));
+    }
+  }
+
   private guard(op: ComparisonOp, type: IRTypeName, a: Ref, b: Ref): void {
     this.b.guard(op, type, a, b);
     this.guardSince = true;
@@ -428,6 +440,7 @@ export class Recorder {
     if (this.b.nextRef - REF_FIRST > this.vm.jit.params.maxrecord) throw nyi('TRACEOV');
     if (this.needsnap) {
       this.needsnap = false;
+      this.purgeDeadSlots(pc);
       this.snapshot(pc);
       this.mergesnap = true;
     }

@@ -898,6 +898,11 @@ export class LuaInterpreter {
     return this.heap.closure(p, upvalues);
   }
 
+  /** Addresses of the stack slots open upvalues point at (the recorder treats them as live). */
+  openUpvalueAddresses(): number[] {
+    return this.openUpvalues.map((uv) => uv.address);
+  }
+
   private findUpvalue(address: number): Upvalue {
     for (const uv of this.openUpvalues) if (uv.address === address) return uv;
     const uv = new Upvalue(address);
