@@ -7,9 +7,9 @@
 import { DISPATCH_OFFSETS, LUA_STACK_LIMIT, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
+  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
-  type ArithOp, type ComparisonOp, type IRIns, type Ref, type ReturnSite, type Trace,
+  type ArithOp, type ComparisonOp, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
 import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
 import { constBits, constWords, type ConstPool } from './const-pool';
@@ -38,6 +38,13 @@ const NUMBER_HI_LIMIT_SIGNED = 0xfff90000 - 0x1_0000_0000;
 const TRANSFER = DISPATCH_OFFSETS.parentTransfer;
 /** roundsd immediate: round toward -inf (1), precision exception suppressed (8). */
 const ROUND_FLOOR = 9;
+/** FPMATH done inline (SSE4.1 roundsd, as LuaJIT emits it on CPUs that have it, and sqrtsd). */
+const FPMATH_INLINE: Partial<Record<FpmathName, (dest: Operand, src: Operand | RipRef) => [string, (Operand | RipRef)[]]>> = {
+  floor: (d, s) => ['roundsd', [d, s, imm(ROUND_FLOOR, 8)]],
+  ceil: (d, s) => ['roundsd', [d, s, imm(10, 8)]],
+  trunc: (d, s) => ['roundsd', [d, s, imm(11, 8)]],
+  sqrt: (d, s) => ['sqrtsd', [d, s]],
+};
 
 export interface TraceCodegenInput {
   readonly trace: Trace;
@@ -185,6 +192,8 @@ class TraceCodegen {
         return;
       case 'NEG': case 'ABS':
         return this.unary(ins, i);
+      case 'FPMATH':
+        return this.fpmath(ins, i);
       case 'CONV':
         return this.conv(ins, i);
       case 'RETF':
@@ -352,6 +361,17 @@ class TraceCodegen {
     } else {
       throw new AsmError(this.where(i), `${ins.type} ${ins.op} is not supported by the backend`);
     }
+  }
+
+  private fpmath(ins: IRIns, i: number): void {
+    const name = FPMATH_NAMES[ins.op2];
+    const inline = ins.type === 'num' ? FPMATH_INLINE[name] : undefined;
+    if (!inline) throw new AsmError(this.where(i), `FPMATH ${name ?? ins.op2} is not supported by the backend`);
+    const [a] = this.sources(ins, i);
+    const dest = this.alloc.ins[i].dest;
+    if (dest === undefined) return;
+    const [mnemonic, operands] = inline(xmm(dest), this.num(a));
+    this.e.emit(mnemonic, operands);
   }
 
   private compare(ins: IRIns, i: number, op: ComparisonOp): void {

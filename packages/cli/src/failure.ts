@@ -14,3 +14,10 @@ export function reportFailure(err: unknown): void {
   process.stderr.write(`${paint.error('tracesim: internal error:')} ${text}\n`);
   process.exitCode = 3;
 }
+
+/** Bad command-line input (exit code 2), located at `usage` or at the offending argument. */
+export class CommandInputError extends Error {
+  constructor(message: string, readonly location: string) {
+    super(message);
+  }
+}

@@ -102,3 +102,10 @@ test('a reader that stops early (| head) ends the run quietly, without a stack t
   expect(r.stdout).toBe('---- TRACE 1 start while_collatz.lua:4\n');
   expect(r.stderr).toBe('');
 });
+
+test('-jdump with --json is a usage error (exit 2): the dump is text on stdout', () => {
+  const r = tracesim('run', 'loop_sum.lua', '-jdump', '--json');
+  expect(r.status).toBe(2);
+  expect(r.stdout).toBe('');
+  expect(r.stderr).toBe('tracesim: -jdump and --json cannot be combined (-jdump writes text to stdout)\n');
+});

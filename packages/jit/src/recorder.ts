@@ -7,7 +7,7 @@
 // stops. Anything outside the subset aborts with LuaJIT's NYI reason.
 
 import {
-  REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
+  FPMATH_NAMES, REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, MODE_A, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
@@ -63,6 +63,16 @@ const NEGATED: Record<ComparisonOp, ComparisonOp> = {
 };
 const NUMBER_HI_LIMIT = 0xfff90000;
 const NIL_HI = primitiveWords(ITYPE.nil).hi;
+
+/** math builtins recorded as IR (the arguments are already guarded numbers). */
+const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Ref[]) => Ref>> = {
+  'math.floor': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('floor'))!,
+  'math.ceil': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('ceil'))!,
+  'math.sqrt': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('sqrt'))!,
+  'math.abs': (b, [x]) => b.arith('ABS', 'num', x),
+  'math.min': (b, args) => args.reduce((m, x) => b.arith('MIN', 'num', m, x)),
+  'math.max': (b, args) => args.reduce((m, x) => b.arith('MAX', 'num', m, x)),
+};
 
 /** What type() answers for a value of each IR type. */
 const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
@@ -885,7 +895,7 @@ export class Recorder {
   private call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
-    const recorded = fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2) : undefined;
+    const recorded = fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined;
     if (recorded) {
       this.returnValues(a, nres, recorded);
       return undefined;
@@ -903,13 +913,23 @@ export class Recorder {
   }
 
   /**
-   * Builtins recorded as IR (recff_type, recff_pairs, recff_ipairs): their results from the
-   * first argument's guarded IR type, or undefined when the builtin is not recorded.
+   * Builtins recorded as IR (recff_type, recff_pairs, recff_ipairs, recff_math_round/abs/
+   * unary/minmax): their results from the arguments' guarded IR values, or undefined when the
+   * builtin is not recorded here (it is stitched).
    */
-  private fastFunction(name: string, arg: number): Ref[] | undefined {
+  private fastFunction(name: string, arg: number, nargs: number): Ref[] | undefined {
     const builtin = (n: string) => this.raw(this.bitsOf(this.vm.heap.builtinNamed(n)!), 'fun');
     const ref = this.get(arg);
     const type = this.b.typeOf(ref);
+    const numbers = (): Ref[] | undefined => {
+      const regs = Array.from({ length: nargs }, (_, i) => arg + i);
+      return regs.every((r) => typeof this.vm.stack.get(this.cur.rtBase + 8 * r) === 'number') ? regs.map((r) => this.getNum(r)) : undefined;
+    };
+    const math = MATH_RECORDED[name];
+    if (math) {
+      const args = numbers();
+      return args && [math(this.b, args)];
+    }
     switch (name) {
       case 'type': {
         const typeName = TYPE_NAMES[type];

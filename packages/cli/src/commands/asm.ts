@@ -5,13 +5,7 @@ import { readFileSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import { assemble, formatInstruction, type Instruction } from '@tracesim/x86';
 import { paint } from '../colour';
-
-/** Bad command-line input for asm/disasm (exit code 2). */
-export class CommandInputError extends Error {
-  constructor(message: string, readonly location: string) {
-    super(message);
-  }
-}
+import { CommandInputError } from '../failure';
 
 /** Parses an `--at` address: hex with 0x, or decimal. */
 export function parseAddress(text: string | undefined): number {

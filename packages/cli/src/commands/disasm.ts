@@ -3,7 +3,8 @@
 // the offset.
 import type { CommandModule } from 'yargs';
 import { decode } from '@tracesim/x86';
-import { CommandInputError, listingLine, parseAddress } from './asm';
+import { CommandInputError } from '../failure';
+import { listingLine, parseAddress } from './asm';
 
 /** Hex bytes with optional spaces (`48 83 c4 b0` or `4883c4b0`). */
 function parseHex(text: string): Uint8Array {

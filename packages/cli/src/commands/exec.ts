@@ -6,7 +6,7 @@ import type { CommandModule } from 'yargs';
 import { GPR64_NAMES, registerByName } from '@tracesim/x86';
 import { ARITHMETIC_FLAGS, SANDBOX, runSnippet, snippetJson, type SnippetResult } from '@tracesim/cpu-sim';
 import { paint } from '../colour';
-import { CommandInputError } from './asm';
+import { CommandInputError } from '../failure';
 
 interface ExecArgs {
   hex: string;

@@ -8,7 +8,7 @@ import type { AssembledSet } from '@tracesim/asm';
 import { printTrace, type TraceSet } from '@tracesim/ir';
 import { formatReplayEvent, replayJson, replayTraceFile, type ReplayEvent } from '@tracesim/jit';
 import { paint } from '../colour';
-import { CommandInputError } from './asm';
+import { CommandInputError } from '../failure';
 
 const POLICIES = ['fixed', 'luajit-2022'] as const;
 type Policy = (typeof POLICIES)[number];

@@ -7,6 +7,7 @@ import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
 import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJdumpFlags, type LinkPolicy } from '@tracesim/jit';
 import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
+import { CommandInputError } from '../failure';
 
 interface RunArgs {
   file: string;
@@ -40,6 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run fixtures/corpus/loop_sum.lua -jdump=+rsX', 'dump each trace with registers, snapshots and every exit\'s registers')
       .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
+    if (args.jdump !== undefined && args.json) throw new CommandInputError('-jdump and --json cannot be combined (-jdump writes text to stdout)', 'usage');
     const jitOn = args.jit === 'on';
     const dumpFlags = args.jdump === undefined ? undefined : parseJdumpFlags(args.jdump);
     let captured = '';

@@ -1,4 +1,5 @@
-// fast-check arbitraries for random VALID trace sets: int/num arithmetic, guards with snapshots,
+// fast-check arbitraries for random VALID trace sets: int/num arithmetic (FPMATH floor, ceil,
+// trunc and sqrt included), guards with snapshots,
 // loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
@@ -6,11 +7,14 @@
 import fc from 'fast-check';
 import {
   constIndex,
+  FPMATH_NAMES,
   insIndex,
   isConstRef,
   SLOAD,
   TraceBuilder,
+  type ArithOp,
   type ComparisonOp,
+  type FpmathName,
   type LuaValue,
   type Ref,
   type SnapEntry,
@@ -18,7 +22,9 @@ import {
   type TraceSet,
 } from '@tracesim/ir';
 
-const NUM_OPS = ['ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'MIN', 'MAX', 'NEG', 'ABS'] as const;
+const NUM_OPS = ['ADD', 'SUB', 'MUL', 'DIV', 'MOD', 'MIN', 'MAX', 'NEG', 'ABS', 'floor', 'ceil', 'trunc', 'sqrt'] as const;
+/** The FPMATH functions among NUM_OPS (lower case, as FPMATH's op2 names them). */
+const FPMATH_OPS: ReadonlySet<string> = new Set(['floor', 'ceil', 'trunc', 'sqrt']);
 const INT_OPS = ['ADD', 'SUB', 'MUL', 'MIN', 'MAX', 'ADDOV', 'SUBOV', 'MULOV'] as const;
 const CMP_OPS = ['LT', 'GE', 'LE', 'GT', 'ULT', 'UGE', 'ULE', 'UGT', 'EQ', 'NE'] as const;
 export const NUM_CONSTANTS = [0, -0, 1, -1, 0.5, 3, 1e300, -1e-300, Infinity, NaN] as const;
@@ -124,7 +130,8 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         const a = at(p.nums, o.a);
         const c = o.konst === null ? at(p.nums, o.b) : b.knum(NUM_CONSTANTS[o.konst]);
         if (a === undefined || c === undefined) break;
-        p.nums.push(o.op === 'NEG' || o.op === 'ABS' ? b.arith(o.op, 'num', a) : b.arith(o.op, 'num', a, c));
+        if (FPMATH_OPS.has(o.op)) p.nums.push(b.emit('FPMATH', 'num', a, FPMATH_NAMES.indexOf(o.op as FpmathName))!);
+        else p.nums.push(o.op === 'NEG' || o.op === 'ABS' ? b.arith(o.op, 'num', a) : b.arith(o.op as ArithOp, 'num', a, c));
         break;
       }
       case 'int': {
