@@ -8,24 +8,14 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { LuaInterpreter, compileLua } from '@tracesim/lua';
-import { compareJvLogs, JitViolation, parseJvLog, TracingJit, type LinkPolicy } from '../src';
+import { compareJvLogs, parseJvLog, type LinkPolicy } from '../src';
+import { runWithJit } from './support/run-with-jit';
 
 const FIXTURES = path.join(__dirname, '../../../fixtures');
 
 function run(file: string, policy: LinkPolicy) {
   const lines: string[] = [];
-  let output = '';
-  const jit = new TracingJit({ policy, log: (l) => lines.push(l) });
-  const vm = new LuaInterpreter({ output: (t) => (output += t), jit: true, hooks: jit.hooks });
-  jit.attach(vm);
-  let violation: JitViolation | undefined;
-  try {
-    vm.run(compileLua(fs.readFileSync(path.join(FIXTURES, file), 'latin1'), path.basename(file)));
-  } catch (e) {
-    if (!(e instanceof JitViolation)) throw e;
-    violation = e;
-  }
+  const { jit, output, violation } = runWithJit(path.join(FIXTURES, file), { policy, log: (l) => lines.push(l) });
   const log = parseJvLog(lines.map((l) => l + '\n').join(''), 'tracesim').traces.map((t) => t.entry);
   return { jit, output, violation, log };
 }

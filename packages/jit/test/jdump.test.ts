@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RSP0 } from '@tracesim/machine';
-import { LuaInterpreter, compileLua } from '@tracesim/lua';
-import { createJdump, JitViolation, parseJdumpFlags, ReplayInputError, TracingJit } from '../src';
+import { createJdump, parseJdumpFlags, ReplayInputError, type TracingJit } from '../src';
+import { runWithJit } from './support/run-with-jit';
 
 const ROOT = path.join(__dirname, '../../..');
 const CORPUS = path.join(ROOT, 'fixtures/corpus');
@@ -18,15 +18,8 @@ const programs = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.lua')).sort()
 
 function jdump(file: string, flags: string, options: { onViolation?: 'stop' | 'continue' } = {}): { lines: string[]; jit: TracingJit } {
   const lines: string[] = [];
-  const jit = new TracingJit({ policy: 'luajit-2022', onViolation: options.onViolation, observer: createJdump(parseJdumpFlags(flags), (l) => lines.push(l)) });
-  const vm = new LuaInterpreter({ output: () => undefined, jit: true, hooks: jit.hooks, maxInstructions: 5e7 });
-  jit.attach(vm);
-  try {
-    vm.run(compileLua(fs.readFileSync(path.join(CORPUS, file), 'latin1'), file));
-  } catch (e) {
-    // The #1169 program is stopped by the monitor (real LuaJIT segfaults on it).
-    if (!(e instanceof JitViolation)) throw e;
-  }
+  const observer = createJdump(parseJdumpFlags(flags), (l) => lines.push(l));
+  const { jit } = runWithJit(path.join(CORPUS, file), { policy: 'luajit-2022', onViolation: options.onViolation, observer });
   return { lines, jit };
 }
 

@@ -6,23 +6,15 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { LuaInterpreter, compileLua } from '@tracesim/lua';
-import { compareJvLogs, JitViolation, parseJvLog, TracingJit, type LinkPolicy } from '../src';
+import { compareJvLogs, parseJvLog, type LinkPolicy } from '../src';
+import { runWithJit } from './support/run-with-jit';
 
 const CORPUS = path.join(__dirname, '../../../fixtures/corpus');
 const programs = fs.readdirSync(CORPUS).filter((f) => f.endsWith('.lua')).sort();
 
 function jvLines(file: string, policy: LinkPolicy): string {
   const lines: string[] = [];
-  const jit = new TracingJit({ policy, log: (l) => lines.push(l) });
-  const vm = new LuaInterpreter({ output: () => undefined, jit: true, hooks: jit.hooks, maxInstructions: 5e7 });
-  jit.attach(vm);
-  try {
-    vm.run(compileLua(fs.readFileSync(path.join(CORPUS, file), 'latin1'), file));
-  } catch (e) {
-    // Under luajit-2022 the #1169 program is stopped by the monitor (real LuaJIT segfaults).
-    if (!(e instanceof JitViolation)) throw e;
-  }
+  runWithJit(path.join(CORPUS, file), { policy, log: (l) => lines.push(l) });
   return lines.map((l) => l + '\n').join('');
 }
 
