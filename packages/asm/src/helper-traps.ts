@@ -21,6 +21,7 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   uv_set: 'helper_uv_set',
   tab_next: 'helper_tab_next',
   tab_key: 'helper_tab_key',
+  ff_call: 'helper_ff_call',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

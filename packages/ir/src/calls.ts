@@ -56,6 +56,8 @@ export const HOST_HELPERS = [
   { name: 'tab_next', args: ['i64', 'i64'], result: 'num', effect: 'load' },
   /** The key at a position tab_next found: the address of a cell holding it. */
   { name: 'tab_key', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
+  /** A side-effect-free builtin (function, argument count, up to three arguments): the address of a cell with its first result. */
+  { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
 ] as const satisfies readonly HostHelper[];
 
 export const HELPERS: readonly HostHelper[] = HOST_HELPERS;

@@ -43,6 +43,9 @@ const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Re
 const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
 
 const UV_IMMUTABLE = 0x4000;
+/** Builtins without side effects that LuaJIT records and that run here through ff_call. */
+const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format']);
+const FF_CALL_ARGS = 3;
 
 export class Recorder extends LoopRecorder {
   /** An interpreter stub (lj_record_setup, too many tries or side traces): stop before recording anything. */
@@ -142,8 +145,10 @@ export class Recorder extends LoopRecorder {
         return { kind: 'continue' };
       }
       case 'LEN': {
-        if (!(this.vm.stack.get(this.cur.rtBase + 8 * d) instanceof LuaTable)) throw nyi('NYIBC', 'LEN of a string');
-        this.set(a, this.b.call('tab_len', [this.get(d)]));
+        const v = this.vm.stack.get(this.cur.rtBase + 8 * d);
+        if (v instanceof LuaTable) this.set(a, this.b.call('tab_len', [this.get(d)]));
+        else if (v instanceof LuaString && this.b.typeOf(this.get(d)) === 'str') this.set(a, this.builtinViaHelper(this.vm.heap.builtinNamed('string.len')!, d, 1)![0]);
+        else throw nyi('NYIBC', 'LEN of a non-table, non-string');
         return { kind: 'continue' };
       }
       case 'ISEQN': case 'ISNEN': {
@@ -307,8 +312,9 @@ export class Recorder extends LoopRecorder {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
     const recorded = fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined;
-    if (recorded) {
-      this.returnValues(a, nres, recorded);
+    const result = recorded ?? (fn.proto === null ? this.builtinViaHelper(fn, a + 2, nargs) : undefined);
+    if (result) {
+      this.returnValues(a, nres, result);
       return undefined;
     }
     if (fn.proto === null) {
@@ -354,6 +360,27 @@ export class Recorder extends LoopRecorder {
       default:
         return undefined;
     }
+  }
+
+  /**
+   * A side-effect-free builtin LuaJIT records (lj_ffrecord.c) that runs here through the
+   * ff_call helper, when it answers exactly one value; its type is guarded.
+   */
+  private builtinViaHelper(fn: LuaFunction, arg: number, nargs: number): Ref[] | undefined {
+    if (!HELPER_RECORDED.has(fn.name) || nargs > FF_CALL_ARGS) return undefined;
+    const values = Array.from({ length: nargs }, (_, i) => this.vm.stack.get(this.cur.rtBase + 8 * (arg + i)));
+    let results: LuaValue[];
+    try {
+      results = this.vm.runBuiltin(fn, values);
+    } catch {
+      return undefined; // the interpreter raises the error when it runs the call
+    }
+    if (results.length !== 1) return undefined;
+    const args = Array.from({ length: FF_CALL_ARGS }, (_, i) => (i < nargs ? this.tvalue(arg + i) : REF_NIL));
+    const cell = this.b.call('ff_call', [this.raw(this.bitsOf(fn), 'fun'), this.b.kint(nargs), ...args]);
+    const value = this.b.emit('XLOAD', luaType(results[0]), cell, 0, true)!;
+    this.guardSince = true;
+    return [value];
   }
 
   private tailCall(a: number, nargs: number): RecordOutcome {

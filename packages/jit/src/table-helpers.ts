@@ -1,8 +1,8 @@
-// The table, string and upvalue helpers recorded code calls (ir's tab_*, str_cat, uv_get/uv_set, at asm's
-// HELPER_TRAPS entries): tables are host objects of the interpreter, so these run in
-// TypeScript on the interpreter's heap. Arguments and results are raw 64-bit TValues in SysV
-// registers (rdi, rsi, rdx); tab_get leaves the value in the helper-result cell and returns
-// its address, for the trace's type-checking XLOAD.
+// The table, string, upvalue and builtin helpers recorded code calls (ir's tab_*, str_cat,
+// uv_get/uv_set, ff_call, at asm's HELPER_TRAPS entries): tables are host objects of the
+// interpreter, so these run in TypeScript on the interpreter's heap. Arguments and results are
+// raw 64-bit TValues in SysV registers (rdi, rsi, rdx, rcx, r8); tab_get and ff_call leave the
+// value in the helper-result cell and return its address, for the trace's type-checking XLOAD.
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { trapAddress } from '@tracesim/machine';
@@ -11,6 +11,8 @@ import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
 const RDI = 7;
 const RSI = 6;
 const RDX = 2;
+const RCX = 1;
+const R8 = 8;
 const RAX = 0;
 
 export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
@@ -58,6 +60,12 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_tab_key'), 'helper_tab_key', (c) => {
     vm.stack.set(RESULT_CELL, table(c.state.reg(RDI)).nextFrom(position(c))![1] as LuaValue);
+    c.state.setRegNumber(RAX, RESULT_CELL);
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', (c) => {
+    const args = [RDX, RCX, R8].slice(0, Number(c.state.reg(RSI))).map((r) => value(c.state.reg(r)));
+    vm.stack.set(RESULT_CELL, vm.runBuiltin(value(c.state.reg(RDI)) as LuaFunction, args)[0]);
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });

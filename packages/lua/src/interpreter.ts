@@ -824,6 +824,12 @@ export class LuaInterpreter {
     else this.multres = n;
   }
 
+  /** Runs a builtin on argument values and answers its results (a recorded trace's builtin call). */
+  runBuiltin(fn: LuaFunction, args: LuaValue[]): LuaValue[] {
+    const result = fn.builtin!(args, this.builtinCall(fn.shortName, false));
+    return result === undefined ? [] : Array.isArray(result) ? result : [result];
+  }
+
   /** Calls a builtin with `nargs` arguments at fa+16…; writes its results at fa…; returns their count. */
   private callBuiltin(fn: LuaFunction, fa: number, nargs: number, fromPcall = false): number {
     const args: LuaValue[] = new Array(nargs);

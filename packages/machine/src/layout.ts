@@ -37,6 +37,7 @@ export const TRAP_ENTRIES = [
   'helper_uv_set',
   'helper_tab_next',
   'helper_tab_key',
+  'helper_ff_call',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
