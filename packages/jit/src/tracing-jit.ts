@@ -76,6 +76,17 @@ interface Recording {
   readonly proto: Proto;
 }
 
+/**
+ * The A operand of the op a root's start op is patched to. J-variants keep A; a RET or ITERN
+ * root's JLOOP has snapshot #0's nslots: two frame slots plus maxslot (a RET's results,
+ * rec_setup_root; an ITERN's base register, rec_itern).
+ */
+function patchedA(ins: number): number {
+  const op = ins & 0xff;
+  if (RETURN_OPS.has(op)) return 2 + insA(ins) + (ins >>> 16) - 1;
+  return op === BC.ITERN ? 2 + insA(ins) : insA(ins);
+}
+
 export class TracingJit {
   readonly traces: Trace[] = [];
   readonly violations: Violation[] = [];
@@ -277,10 +288,7 @@ export class TracingJit {
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
       const jop = J_VARIANTS.get(ins & 0xff) ?? BC.JLOOP;
-      // A RET or ITERN root's JLOOP has A = snapshot #0's nslots: two frame slots plus maxslot
-      // (a RET's results, rec_setup_root; an ITERN's base register, rec_itern).
-      const a = RETURN_OPS.has(ins & 0xff) ? 2 + insA(ins) + (ins >>> 16) - 1 : (ins & 0xff) === BC.ITERN ? 2 + insA(ins) : insA(ins);
-      this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (a << 8) | jop);
+      this.vm.patchInstruction(rec.proto, rec.pc, (trace.number << 16) | (patchedA(ins) << 8) | jop);
       if ((ins & 0xff) === BC.FORL) {
         // The loop's FORI becomes JFORI, which enters the trace as soon as the loop is entered.
         const fori = rec.pc + (ins >>> 16) - 0x8000;
