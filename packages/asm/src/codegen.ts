@@ -17,7 +17,7 @@ import { Emitter, gpr, imm, mem, rel, ripRef, xmm, type RipRef } from './emitter
 import { AsmError } from './errors';
 import { sideTraceFrame } from './frame';
 import { traceHead, traceTail } from './heads-tails';
-import { helperTrap } from './helper-traps';
+import { helperTrap, SYSV_GPR_ARGS } from './helper-traps';
 import { ABS_MASK, COND, INT_ARITH, INT_COMPARE, INT_MINMAX, negate, NUM_ARITH, NUM_COMPARE, SIGN_MASK } from './op-tables';
 import { sequentializeMoves, type ConstSource, type Loc, type Move } from './parallel-move';
 import { SCRATCH, type Allocation, type Home } from './regalloc';
@@ -30,7 +30,6 @@ const RDX_BASE = 2;
 const R14_DISPATCH = 14;
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
-const GPR_ARGS = [7, 6, 2, 1, 8, 9];
 const SLOT_BYTES = 8;
 /** Lua slot s of the current frame is at BASE + 8*(s - 2) (GC64: function and frame link below BASE). */
 const slotDisp = (slot: number): number => SLOT_BYTES * (slot - 2);
@@ -446,7 +445,7 @@ class TraceCodegen {
     let nextFpr = 0;
     const moves: Move[] = args.map((ref, k) => {
       const fpr = helper.args[k] === 'num';
-      const dst: Loc = { kind: 'reg', reg: fpr ? 16 + nextFpr++ : GPR_ARGS[nextGpr++] };
+      const dst: Loc = { kind: 'reg', reg: fpr ? 16 + nextFpr++ : SYSV_GPR_ARGS[nextGpr++] };
       const src: Loc | ConstSource = isConstRef(ref) ? { kind: 'const', bits: constBits(this.trace, ref, this.where(i)) } : { kind: 'reg', reg: regs.shift()! };
       return { dst, src, width: helper.args[k] === 'int' ? 32 : 64, fpr };
     });

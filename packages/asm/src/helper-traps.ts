@@ -4,6 +4,9 @@
 import type { TrapName } from '@tracesim/machine';
 import { AsmError } from './errors';
 
+/** SysV integer argument registers in order (rdi, rsi, rdx, rcx, r8, r9), as helpers receive them. */
+export const SYSV_GPR_ARGS: readonly number[] = [7, 6, 2, 1, 8, 9];
+
 export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   lj_vm_floor: 'helper_floor',
   lj_vm_ceil: 'helper_ceil',

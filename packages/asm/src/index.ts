@@ -14,6 +14,6 @@ export { formatJdumpInstruction, formatMcodeLine } from './jdump-syntax';
 export { patchExit } from './exit-patch';
 export * from './assembled';
 export { assembleTraceSet, type AssembleOptions } from './assemble';
-export { HELPER_TRAPS } from './helper-traps';
+export { HELPER_TRAPS, SYSV_GPR_ARGS } from './helper-traps';
 export { SCRATCH, type Home } from './regalloc';
 export { sequentializeMoves, type Move, type Loc } from './parallel-move';

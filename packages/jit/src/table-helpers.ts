@@ -3,42 +3,41 @@
 // interpreter, so these run in TypeScript on the interpreter's heap. Arguments and results are
 // raw 64-bit TValues in SysV registers (rdi, rsi, rdx, rcx, r8); tab_get and ff_call leave the
 // value in the helper-result cell and return its address, for the trace's type-checking XLOAD.
+import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { trapAddress } from '@tracesim/machine';
 import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
 
-const RDI = 7;
-const RSI = 6;
-const RDX = 2;
-const RCX = 1;
-const R8 = 8;
 const RAX = 0;
+
+/** Integer argument `i` of the helper call being served. */
+const arg = (c: Cpu, i: number): bigint => c.state.reg(SYSV_GPR_ARGS[i]);
 
 export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   const value = (bits: bigint) => tvalueOf(vm, bits);
   const table = (bits: bigint): LuaTable => value(bits) as LuaTable;
   const bitsOf = (v: LuaValue): bigint => tvalueBits(vm, v);
   cpu.mapTrap(trapAddress('helper_tab_get'), 'helper_tab_get', (c) => {
-    vm.stack.set(RESULT_CELL, table(c.state.reg(RDI)).get(value(c.state.reg(RSI))));
+    vm.stack.set(RESULT_CELL, table(arg(c, 0)).get(value(arg(c, 1))));
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', (c) => {
-    const key = value(c.state.reg(RSI));
-    table(c.state.reg(RDI)).set(key as never, value(c.state.reg(RDX)));
+    const key = value(arg(c, 1));
+    table(arg(c, 0)).set(key as never, value(arg(c, 2)));
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
-    c.state.setXmmDouble(0, table(c.state.reg(RDI)).length());
+    c.state.setXmmDouble(0, table(arg(c, 0)).length());
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_str_concat'), 'helper_str_concat', (c) => {
     const text = (v: unknown): string => (v instanceof LuaString ? v.s : formatNumber(v as number));
-    c.state.setReg(RAX, bitsOf(vm.heap.str(text(value(c.state.reg(RDI))) + text(value(c.state.reg(RSI))))));
+    c.state.setReg(RAX, bitsOf(vm.heap.str(text(value(arg(c, 0))) + text(value(arg(c, 1))))));
     return { kind: 'return' };
   });
-  const upvalue = (c: Cpu) => (value(c.state.reg(RDI)) as LuaFunction).upvalues[Number(c.state.reg(RSI))];
+  const upvalue = (c: Cpu) => (value(arg(c, 0)) as LuaFunction).upvalues[Number(arg(c, 1))];
   cpu.mapTrap(trapAddress('helper_uv_get'), 'helper_uv_get', (c) => {
     const uv = upvalue(c);
     if (uv.closed) vm.stack.set(RESULT_CELL, uv.value);
@@ -47,25 +46,26 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_uv_set'), 'helper_uv_set', (c) => {
     const uv = upvalue(c);
-    const v = value(c.state.reg(RDX));
+    const v = value(arg(c, 2));
     if (uv.closed) uv.value = v;
     else vm.stack.set(uv.address, v);
     return { kind: 'return' };
   });
   // Positions are the interpreter's ITERN control values: array index, then hash slot after the array.
-  const position = (c: Cpu) => value(c.state.reg(RSI)) as number;
+  const position = (c: Cpu) => value(arg(c, 1)) as number;
   cpu.mapTrap(trapAddress('helper_tab_next'), 'helper_tab_next', (c) => {
-    c.state.setXmmDouble(0, table(c.state.reg(RDI)).nextFrom(position(c))?.[0] ?? -1);
+    c.state.setXmmDouble(0, table(arg(c, 0)).nextFrom(position(c))?.[0] ?? -1);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_key'), 'helper_tab_key', (c) => {
-    vm.stack.set(RESULT_CELL, table(c.state.reg(RDI)).nextFrom(position(c))![1] as LuaValue);
+    vm.stack.set(RESULT_CELL, table(arg(c, 0)).nextFrom(position(c))![1] as LuaValue);
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', (c) => {
-    const args = [RDX, RCX, R8].slice(0, Number(c.state.reg(RSI))).map((r) => value(c.state.reg(r)));
-    vm.stack.set(RESULT_CELL, vm.runBuiltin(value(c.state.reg(RDI)) as LuaFunction, args)[0]);
+    // ff_call(fn, nargs, a, b, c): the builtin's arguments are integer arguments 2..4.
+    const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => value(arg(c, i)));
+    vm.stack.set(RESULT_CELL, vm.runBuiltin(value(arg(c, 0)) as LuaFunction, args)[0]);
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
