@@ -18,7 +18,7 @@ import {
   PRI_HI, PRI_LO, STR_HI, TAB_HI, TRUE_HI,
 } from './stack';
 import { slotName } from './slotname';
-import { installStdlib } from './stdlib';
+import { installStdlib } from './lib';
 import { LuaTable } from './table';
 import { LuaFunction, LuaString, Upvalue, typeName } from './value';
 import type { BuiltinCall, LuaValue } from './value';
@@ -160,10 +160,17 @@ export class LuaInterpreter {
     if (options.jitOptions) this.jit.applyList(options.jitOptions, '-O');
     this.hot = new HotCounters(this.jit.params.hotloop);
     this.globals = this.heap.table();
-    const lib = installStdlib(this);
-    this.pcallFn = lib.pcall;
-    this.nextFn = lib.next;
-    this.stringLibrary = lib.string;
+    const libs = installStdlib(this);
+    this.pcallFn = this.builtin('pcall');
+    this.nextFn = this.builtin('next');
+    this.stringLibrary = libs.get('string')!;
+  }
+
+  /** The builtin named `name` as -jv names it (`print`, `math.modf`). */
+  builtin(name: string): LuaFunction {
+    const fn = this.heap.builtinNamed(name);
+    if (!fn) throw new Error(`no builtin named ${name}`);
+    return fn;
   }
 
   // ---- loading ---------------------------------------------------------------------------
