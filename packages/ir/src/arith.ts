@@ -2,6 +2,7 @@
 // backend executes them (int32 wrap-around, x86 cvttsd2si, SSE min/max operand order, unordered
 // FP compares). Constant folding and the reference interpreter both evaluate through here.
 
+import { luaPow } from '@tracesim/machine';
 import { luaModInt, luaModNum } from './calls';
 import type { ArithOp, ComparisonOp } from './opcodes';
 import type { FpmathName } from './literals';
@@ -63,7 +64,7 @@ export function evalArith(op: ArithOp, type: NumericType, a: number, b: number):
     case 'MOD':
       return { value: luaModNum(a, b) };
     case 'POW':
-      return { value: Math.pow(a, b) };
+      return { value: luaPow(a, b) };
     // SSE minsd/maxsd: the second operand wins when unordered or both are zero.
     case 'MIN':
       return { value: a < b ? a : b };

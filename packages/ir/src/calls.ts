@@ -3,6 +3,7 @@
 // the same names to trap-page entries. Entries without `run` exist so LuaJIT dumps that name
 // them parse and print; the interpreter reports them as not modelled.
 
+import { luaPow } from '@tracesim/machine';
 import type { IRTypeName } from './types';
 
 /** Mutable per-run state a side-effecting helper may touch. */
@@ -35,7 +36,7 @@ export const HOST_HELPERS = [
   { name: 'lj_vm_ceil', args: ['num'], result: 'num', effect: 'pure', run: ([a]) => Math.ceil(a) },
   { name: 'lj_vm_trunc', args: ['num'], result: 'num', effect: 'pure', run: ([a]) => Math.trunc(a) },
   { name: 'lj_vm_modi', args: ['int', 'int'], result: 'int', effect: 'pure', run: ([a, b]) => luaModInt(a, b) },
-  { name: 'pow', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => Math.pow(a, b) },
+  { name: 'pow', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => luaPow(a, b) },
   { name: 'fmod', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => a % b },
   { name: 'lj_vm_next', args: ['tab', 'int'], result: 'p64', effect: 'load' },
   // Lua table access for recorded code (tables are host objects behind handles): arguments and

@@ -1,5 +1,6 @@
 // A compiled function prototype (GCproto): bytecode with line info, constants, upvalue
 // descriptors and debug names, plus the fixed address its bytecode occupies once loaded.
+import type { CType } from './ctype';
 
 /** A constant table for TDUP: the keys and values the constructor fixes at compile time. */
 export interface TemplateTable {
@@ -8,8 +9,15 @@ export interface TemplateTable {
   readonly entries: ReadonlyArray<readonly [key: number | string | boolean, value: number | string | boolean | null]>;
 }
 
-/** One GC constant: string, child prototype or template table (LuaJIT's kgc, index 0 = first created). */
-export type GcConstant = { readonly kind: 'str'; readonly value: string } | { readonly kind: 'proto'; readonly proto: Proto } | TemplateTable;
+/** A 64-bit integer literal (`5LL`, `5ULL`): KCDATA loads it. */
+export interface CdataConstant {
+  readonly kind: 'cdata';
+  readonly ctype: CType;
+  readonly value: bigint;
+}
+
+/** One GC constant: string, child prototype, template table or cdata literal (LuaJIT's kgc, index 0 = first created). */
+export type GcConstant = { readonly kind: 'str'; readonly value: string } | { readonly kind: 'proto'; readonly proto: Proto } | TemplateTable | CdataConstant;
 
 export interface VarInfo {
   readonly name: string;

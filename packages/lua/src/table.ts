@@ -1,5 +1,6 @@
-// Lua tables on the host side: an array part (keys 1..n) and an insertion-ordered hash part
-// whose dead keys stay in place, so next()/ITERN can walk both parts by a numeric index.
+// Lua tables on the host side: an array part (keys 1..n), an insertion-ordered hash part
+// whose dead keys stay in place, so next()/ITERN can walk both parts by a numeric index, and
+// a metatable.
 import type { LuaValue } from './value';
 
 type Key = Exclude<LuaValue, undefined>;
@@ -10,6 +11,8 @@ export class LuaTable {
   private keys: Key[] = [];
   private vals: LuaValue[] = [];
   private index = new Map<Key, number>();
+  /** setmetatable's table, or null. */
+  metatable: LuaTable | null = null;
 
   constructor(readonly handle: number) {}
 

@@ -1,8 +1,9 @@
 // Host-side Lua values and GC objects. Numbers, booleans and nil are plain JS values; strings,
-// tables and functions are objects that own a 47-bit handle (their payload in a NaN-tagged
-// GC64 TValue). Strings are interned, so equal strings are the same object and handle.
+// tables, functions, coroutines and cdata are objects that own a 47-bit handle (their payload
+// in a NaN-tagged GC64 TValue). Strings are interned, so equal strings are the same object.
 import type { LuaTable } from './table';
 import type { Proto } from './proto';
+import type { CType } from './ctype';
 
 export class LuaString {
   constructor(readonly handle: number, readonly s: string) {}
@@ -26,6 +27,8 @@ export interface BuiltinCall {
   error(value: LuaValue, level: number): never;
   /** Raise `bad argument #n to 'name' (msg)`. */
   argError(n: number, msg: string): never;
+  /** Call a value (a function, or anything with __call) from this builtin, as lua_call does: all its results. */
+  call(fn: LuaValue, args: readonly LuaValue[]): LuaValue[];
 }
 
 export class LuaFunction {
@@ -36,6 +39,8 @@ export class LuaFunction {
     readonly builtin: BuiltinFn | null,
     /** A builtin's name as LuaJIT's -jv names it: `print`, `math.modf`, `string.sub`. */
     readonly name: string,
+    /** The function's environment (globals for GGET/GSET); setfenv replaces it. */
+    public env: LuaTable,
   ) {}
 
   /** The short name Lua's argument errors use (`modf` for math.modf). */
@@ -44,7 +49,41 @@ export class LuaFunction {
   }
 }
 
-export type LuaObject = LuaString | LuaTable | LuaFunction;
+export type ThreadStatus = 'suspended' | 'running' | 'normal' | 'dead';
+
+/** A coroutine (lua_State): its own Lua stack; coroutine.ts switches between them. */
+export class LuaThread {
+  status: ThreadStatus = 'suspended';
+  /** Open upvalues pointing into this thread's stack. */
+  readonly openUpvalues: Upvalue[] = [];
+  constructor(
+    readonly handle: number,
+    /** Lowest address of the thread's stack (its bottom frame's function slot) and the limit frames must stay below. */
+    readonly stackBase: number,
+    readonly stackLimit: number,
+    /** The body function; null for the main thread. */
+    readonly body: LuaFunction | null,
+  ) {}
+}
+
+/** An FFI cdata object: a 64-bit integer of a C integer type (ffi's boxed int64_t/uint64_t), or a ctype itself. */
+export class LuaCdata {
+  constructor(
+    readonly handle: number,
+    readonly ctype: CType,
+    readonly value: bigint,
+    /** True for a ctype object (what ffi.typeof answers), whose `value` means nothing. */
+    readonly isCtype = false,
+  ) {}
+}
+
+/** A userdata (newproxy): no payload, an optional metatable. */
+export class LuaUserdata {
+  metatable: LuaTable | null = null;
+  constructor(readonly handle: number) {}
+}
+
+export type LuaObject = LuaString | LuaTable | LuaFunction | LuaThread | LuaCdata | LuaUserdata;
 export type LuaValue = undefined | boolean | number | LuaObject;
 
 /** Lua's type() name. */
@@ -54,6 +93,9 @@ export function typeName(v: LuaValue): string {
   if (typeof v === 'number') return 'number';
   if (v instanceof LuaString) return 'string';
   if (v instanceof LuaFunction) return 'function';
+  if (v instanceof LuaThread) return 'thread';
+  if (v instanceof LuaCdata) return 'cdata';
+  if (v instanceof LuaUserdata) return 'userdata';
   return 'table';
 }
 

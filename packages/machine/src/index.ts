@@ -1,4 +1,6 @@
-// Public API of @tracesim/machine: the address map, the TValue encoding and the seeded random source.
+// Public API of @tracesim/machine: the address map, the TValue encoding, the seeded random source and
+// the C-semantics number operations.
 export * from './layout';
 export * from './tvalue';
 export * from './random';
+export * from './luanum';

@@ -85,6 +85,8 @@ export const REGIONS = {
   global: { name: 'global state', base: GLOBAL_BASE, size: 0x4000, perm: 'rw' },
   bytecode: { name: 'bytecode', base: 0x0040_0000, size: 0x0040_0000, perm: 'r' },
   luaStack: { name: 'Lua stack', base: 0x0100_0000, size: 0x0010_0000, perm: 'rw' },
+  /** Each coroutine's Lua stack is a slice of this region, mapped while the coroutine lives. */
+  coroutineStacks: { name: 'coroutine stacks', base: 0x0200_0000, size: 0x0e00_0000, perm: 'rw' },
   heap: { name: 'heap', base: 0x1000_0000, size: 0x0100_0000, perm: 'rw' },
   // Within rel32 reach of the trap page, as LuaJIT keeps mcode near lj_vm_exit_handler.
   mcode: { name: 'mcode area', base: 0x4000_0000, size: 0x0020_0000, perm: 'rwx' },

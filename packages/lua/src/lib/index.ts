@@ -36,6 +36,7 @@ export function installStdlib(vm: LuaInterpreter): ReadonlyMap<string, LuaTable>
     for (const [name, fn] of Object.entries(contents.functions)) table.set(heap.str(name), heap.builtin(prefix + name, fn));
     for (const [name, value] of Object.entries(contents.values ?? {})) table.set(heap.str(name), value);
     for (const [name, fn] of Object.entries(contents.internal ?? {})) heap.builtin(name, fn);
+    contents.install?.(table);
   }
   return tables;
 }

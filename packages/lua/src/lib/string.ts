@@ -63,5 +63,11 @@ export const stringLibrary: Library = (vm) => {
         );
       },
     },
+    install: (table) => {
+      // Strings index the string library through their shared metatable (s:sub(1, 2)).
+      const mt = vm.heap.table();
+      mt.set(vm.heap.str('__index'), table);
+      vm.meta.stringMeta = mt;
+    },
   };
 };
