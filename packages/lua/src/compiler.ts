@@ -15,7 +15,6 @@ import type { PendingBreak, Scope, VarEntry } from './funcstate';
 import { parseLua } from './parse';
 import type { Proto, TemplateTable, VarInfo } from './proto';
 import { UV_IMMUTABLE, UV_LOCAL } from './proto';
-import { UNSUPPORTED_GLOBALS, isLibraryMember, isLibraryName } from './subset';
 
 /** Compiles a whole chunk to its main prototype. `chunkname` is what locations and listings print. */
 export function compileLua(source: string, chunkname: string): Proto {
@@ -130,10 +129,6 @@ class Compiler extends BytecodeEmitter {
   private variable(node: ast.Identifier, e: ExpDesc): void {
     this.line = node.loc!.start.line;
     this.lookupVar(this.fs, node.name, e, true);
-    if (e.k === VGLOBAL) {
-      const feature = UNSUPPORTED_GLOBALS[node.name];
-      if (feature !== undefined) throw new NotSupportedError(this.where(node), feature);
-    }
   }
 
   // ---- scopes ------------------------------------------------------------------------------
@@ -331,7 +326,7 @@ class Compiler extends BytecodeEmitter {
       case 'MemberExpression': {
         if (node.indexer === ':') this.syntax("function arguments expected", node);
         this.primary(node.base, e);
-        this.field(e, node.identifier.name, node);
+        this.field(e, node.identifier.name);
         return;
       }
       case 'IndexExpression': {
@@ -369,10 +364,7 @@ class Compiler extends BytecodeEmitter {
     }
   }
 
-  private field(v: ExpDesc, name: string, node: ast.Node): void {
-    if (v.k === VGLOBAL && isLibraryName(v.sval) && !isLibraryMember(v.sval, name)) {
-      throw new NotSupportedError(this.where(node), `${v.sval}.${name}`);
-    }
+  private field(v: ExpDesc, name: string): void {
     this.toanyreg(v);
     const key = new ExpDesc(VKSTR);
     key.sval = name;
@@ -635,7 +627,7 @@ class Compiler extends BytecodeEmitter {
     this.variable(root as ast.Identifier, v);
     for (const m of chain) {
       if (m.indexer === ':') needself = true;
-      this.field(v, m.identifier.name, m);
+      this.field(v, m.identifier.name);
     }
     const b = new ExpDesc(VVOID);
     this.body(s, b, needself, line);

@@ -160,6 +160,8 @@ export class LuaInterpreter {
   readonly mainThread: LuaThread;
   budget: number;
   readonly nextFn: LuaFunction;
+  /** Modules `require` loads on demand (package.preload): ffi, table.new, table.clear. Filled by the libraries. */
+  readonly preloads = new Map<string, LuaFunction>();
 
   private readonly hooks: InterpreterHooks;
   private readonly output: (text: string) => void;

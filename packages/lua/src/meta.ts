@@ -121,6 +121,40 @@ export class Meta {
     throw vm.runtimeError('loop in settable');
   }
 
+  // ---- for builtins: the same rules, metamethods called through C frames -------------------------
+
+  /** o[key] with __index (lua_gettable), for builtins such as gsub's table replacement. */
+  get(o: LuaValue, key: LuaValue): LuaValue {
+    const vm = this.vm;
+    for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
+      let mm: LuaValue;
+      if (o instanceof LuaTable) {
+        const v = o.get(key);
+        if (v !== undefined || o.metatable === null || (mm = o.metatable.get(this.name('__index'))) === undefined) return v;
+      } else if ((mm = this.lookup(o, '__index')) === undefined) {
+        throw vm.typeError('index', o, -1);
+      }
+      if (mm instanceof LuaFunction) return vm.calls.callValue(mm, [o, key])[0];
+      o = mm;
+    }
+    throw vm.runtimeError('loop in gettable');
+  }
+
+  /** a < b as the < operator decides it (lua_lessthan), for builtins such as table.sort. */
+  lessThan(a: LuaValue, b: LuaValue): boolean {
+    if (typeof a === 'number' && typeof b === 'number') return a < b;
+    if (a instanceof LuaString && b instanceof LuaString) return a.s < b.s;
+    if (typeName(a) !== typeName(b) && !(a instanceof LuaCdata || b instanceof LuaCdata)) throw this.compareError(a, b);
+    let mm = this.lookup(a, '__lt');
+    if (mm === undefined || (!(a instanceof LuaCdata || b instanceof LuaCdata) && !this.sameValue(mm, this.lookup(b, '__lt')))) {
+      if (b instanceof LuaCdata) mm = this.lookup(b, '__lt');
+      else throw this.compareError(a, b);
+    }
+    if (mm === undefined) throw this.compareError(a, b);
+    const r = this.vm.calls.callValue(mm, [a, b])[0];
+    return r !== undefined && r !== false;
+  }
+
   // ---- arithmetic, length, concatenation -------------------------------------------------------
 
   /** lj_meta_arith: coercion first, then the metamethod of b or c; the result goes to `dst`. */

@@ -6,6 +6,7 @@ import { baseLibrary } from './base';
 import { jitLibrary, jitOptLibrary } from './jit';
 import type { Library } from './library';
 import { mathLibrary } from './math';
+import { packageLibrary } from './package';
 import { stringLibrary } from './string';
 import { tableLibrary } from './table';
 
@@ -17,6 +18,7 @@ const LIBRARIES: readonly (readonly [path: string, library: Library])[] = [
   ['table', tableLibrary],
   ['jit', jitLibrary],
   ['jit.opt', jitOptLibrary],
+  ['package', packageLibrary],
 ];
 
 /** Installs every library; answers the table installed at each path. */
