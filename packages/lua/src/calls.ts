@@ -275,7 +275,7 @@ export class Calls {
   /** pcall(f, ...): a FRAME_PCALL frame at fa+16 (f stays in its slot, the link goes above it), then f is called. */
   pcall(fa: number, nargs: number): number {
     const vm = this.vm;
-    if (nargs < 1) throw vm.argError('pcall', 1, 'value expected');
+    if (nargs < 1) throw vm.argErrorAt(fa, 'pcall', 1, 'value expected');
     const pbase = fa + 16;
     for (let i = nargs - 1; i >= 1; i--) vm.stack.copy(pbase + 8 * (i + 1), pbase + 8 * i);
     vm.stack.setLink(pbase + 8, 16 | FRAME_PCALL);
@@ -285,7 +285,7 @@ export class Calls {
   /** xpcall(f, handler, ...): the handler stays at fa+16, f goes above it in a FRAME_PCALLH frame. */
   xpcall(fa: number, nargs: number): number {
     const vm = this.vm;
-    if (nargs < 2) throw vm.argError('xpcall', 2, 'value expected');
+    if (nargs < 2) throw vm.argErrorAt(fa, 'xpcall', 2, 'value expected');
     const f = vm.stack.get(fa + 16);
     const handler = vm.stack.get(fa + 24);
     for (let i = nargs - 1; i >= 2; i--) vm.stack.copy(fa + 40 + 8 * (i - 2), fa + 16 + 8 * i);

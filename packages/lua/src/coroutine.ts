@@ -90,8 +90,8 @@ export class Coroutines {
     const vm = this.vm;
     const stack = vm.stack;
     if (co.status !== 'suspended') {
-      const message = co.status === 'dead' ? 'cannot resume dead coroutine' : 'cannot resume non-suspended coroutine';
-      if (wrap) throw vm.runtimeError(message);
+      const message = co.status === 'dead' ? 'cannot resume dead coroutine' : 'cannot resume running coroutine';
+      if (wrap) throw vm.errorAt(fa, message);
       stack.set(fa, false);
       stack.set(fa + 8, vm.heap.str(message));
       return 2;
@@ -126,7 +126,7 @@ export class Coroutines {
   yield(fa: number, nargs: number): number {
     const vm = this.vm;
     const co = vm.thread;
-    if (co === vm.mainThread || this.state(co).cDepth !== vm.calls.cDepth) throw vm.runtimeError('attempt to yield across C-call boundary');
+    if (co === vm.mainThread || this.state(co).cDepth !== vm.calls.cDepth) throw vm.errorAt(fa, 'attempt to yield across C-call boundary');
     const st = this.state(co);
     st.yielded = { fa, link: vm.stack.link(fa + 8) };
     co.status = 'suspended';

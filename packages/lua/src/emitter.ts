@@ -7,9 +7,10 @@ import {
 } from './bytecode';
 import { LuaSyntaxError } from './errors';
 import {
-  ExpDesc, NO_JMP, VCALL, VGLOBAL, VINDEXED, VJMP, VKFALSE, VKNIL, VKNUM, VKSTR, VKTRUE, VLOCAL, VNONRELOC, VRELOCABLE, VUPVAL,
+  ExpDesc, NO_JMP, VCALL, VGLOBAL, VINDEXED, VJMP, VKCDATA, VKFALSE, VKNIL, VKNUM, VKSTR, VKTRUE, VLOCAL, VNONRELOC, VRELOCABLE, VUPVAL,
   checki16, constPri, hasjump, isk, iskNojump, isnumk, isnumkNojump, num2int, numiszero,
 } from './expdesc';
+import { wrap } from './ctype';
 import type { FuncState } from './funcstate';
 import type { GcConstant } from './proto';
 import type * as ast from 'luaparse';
@@ -277,6 +278,8 @@ export abstract class BytecodeEmitter {
       const k = num2int(n);
       if (checki16(k) && n === k) ins = insAD(BC.KSHORT, reg, k & 0xffff);
       else ins = insAD(BC.KNUM, reg, this.constNum(e));
+    } else if (e.k === VKCDATA) {
+      ins = insAD(BC.KCDATA, reg, this.constGc(e.cval!));
     } else if (e.k === VRELOCABLE) {
       this.fs.bc[e.info] = withA(this.fs.bc[e.info], reg);
       e.info = reg;
@@ -601,7 +604,7 @@ export abstract class BytecodeEmitter {
       if (e.k === VKNIL || e.k === VKFALSE) {
         e.k = VKTRUE;
         return;
-      } else if (isk(e)) {
+      } else if (isk(e) || e.k === VKCDATA) {
         e.k = VKFALSE;
         return;
       } else if (e.k === VJMP) {
@@ -614,6 +617,11 @@ export abstract class BytecodeEmitter {
         e.k = VNONRELOC;
       }
     } else {
+      if (op === BC.UNM && !hasjump(e) && e.k === VKCDATA) {
+        // A cdata literal is not interned: LuaJIT negates it in place.
+        e.cval = { ...e.cval!, value: wrap(e.cval!.ctype, -e.cval!.value) };
+        return;
+      }
       if (op === BC.UNM && !hasjump(e) && isnumk(e) && !numiszero(e)) {
         e.nval = -e.nval;
         return;

@@ -1,8 +1,11 @@
+import type { CdataConstant } from './proto';
+
 // Expression descriptors (ExpDesc of lj_parse.c): the kinds an expression can be in while it
 // is compiled (constant, local, upvalue, global, indexed, jump, relocatable, …), their jump
 // lists, and the constant checks the emitter makes.
-export const VKNIL = 0, VKFALSE = 1, VKTRUE = 2, VKSTR = 3, VKNUM = 4, VLOCAL = 6, VUPVAL = 7, VGLOBAL = 8,
+export const VKNIL = 0, VKFALSE = 1, VKTRUE = 2, VKSTR = 3, VKNUM = 4, VKCDATA = 5, VLOCAL = 6, VUPVAL = 7, VGLOBAL = 8,
   VINDEXED = 9, VJMP = 10, VRELOCABLE = 11, VNONRELOC = 12, VCALL = 13, VVOID = 14;
+/** The last constant kind: VKCDATA (a `5LL` literal) follows it and is not treated as a constant. */
 export const VKLAST = VKNUM;
 export const NO_JMP = -1;
 
@@ -11,13 +14,15 @@ export class ExpDesc {
   aux = 0;
   nval = 0;
   sval = '';
+  /** A VKCDATA literal's value. */
+  cval: CdataConstant | undefined = undefined;
   t = NO_JMP;
   f = NO_JMP;
   constructor(public k: number, info = 0) {
     this.info = info;
   }
   copyFrom(o: ExpDesc): void {
-    this.k = o.k; this.info = o.info; this.aux = o.aux; this.nval = o.nval; this.sval = o.sval; this.t = o.t; this.f = o.f;
+    this.k = o.k; this.info = o.info; this.aux = o.aux; this.nval = o.nval; this.sval = o.sval; this.cval = o.cval; this.t = o.t; this.f = o.f;
   }
 }
 

@@ -1,14 +1,14 @@
 // Per-function compiler state (FuncState of lj_parse.c): bytecode being emitted with its
-// lines, pending jumps, registers, constants, active variables, upvalues, scopes and breaks.
+// lines, pending jumps, registers, constants, active variables, upvalues, scopes, gotos and labels.
 import type { GcConstant, Proto, VarInfo } from './proto';
 import { NO_JMP } from './expdesc';
 
-export const FSCOPE_LOOP = 1, FSCOPE_BREAK = 2, FSCOPE_UPVAL = 8, FSCOPE_NOCLOSE = 16;
+export const FSCOPE_LOOP = 1, FSCOPE_BREAK = 2, FSCOPE_GOLA = 4, FSCOPE_UPVAL = 8, FSCOPE_NOCLOSE = 16;
 
 export interface Scope {
   nactvar: number;
   flags: number;
-  /** Index into FuncState.gotos where this scope's pending breaks start. */
+  /** Index into FuncState.gotos where this scope's gotos and labels start. */
   vstart: number;
   prev: Scope | null;
 }
@@ -20,9 +20,15 @@ export interface VarEntry {
   rw?: boolean;
 }
 
-export interface PendingBreak {
-  pc: number;
+/** A goto (a break is a goto to the loop's hidden label) or a label (lj_parse.c's VSTACK_GOTO/VSTACK_LABEL). */
+export interface Gola {
+  readonly name: string;
+  readonly kind: 'goto' | 'label';
+  /** The goto's JMP, or the label's position. */
+  readonly pc: number;
+  /** The active locals at it: where a jump to it closes down to. */
   slot: number;
+  /** Still pending (LuaJIT clears the name once resolved or out of scope). */
   live: boolean;
 }
 
@@ -54,7 +60,7 @@ export class FuncState {
   readonly actvars: VarEntry[] = [];
   readonly allvars: VarInfo[] = [];
   readonly uvs: UpvalRef[] = [];
-  readonly gotos: PendingBreak[] = [];
+  readonly gotos: Gola[] = [];
   readonly children: Proto[] = [];
   constructor(readonly prev: FuncState | null, readonly linedefined: number) {}
 }

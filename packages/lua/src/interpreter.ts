@@ -636,6 +636,17 @@ export class LuaInterpreter {
     return this.runtimeError(`bad argument #${n} to '${name}' (${msg})`);
   }
 
+  /** argError for a frame builtin called at `fa`: without position or name when its caller is not Lua (pcall). */
+  argErrorAt(fa: number, name: string, n: number, msg: string): LuaThrow {
+    return this.errorAt(fa, `bad argument #${n} to '${isLuaFrame(this.stack.link(fa + 8)) ? name : '?'}' (${msg})`);
+  }
+
+  /** An error raised by the frame builtin called at `fa`: at its caller's position when that is Lua. */
+  errorAt(fa: number, message: string): LuaThrow {
+    if (isLuaFrame(this.stack.link(fa + 8))) return this.runtimeError(message);
+    return new LuaThrow(this.heap.str(message));
+  }
+
   typeError(what: string, v: LuaValue, slot: number): LuaThrow {
     const name = slot >= 0 ? slotName(this.cl.proto!, this.pc - 1, slot) : undefined;
     const described = name ? `${name[0]} '${name[1]}' ` : '';

@@ -1,7 +1,7 @@
-// Source → luaparse AST with locations. Syntax errors become LuaSyntaxError at
-// `file:line:col`; goto/labels and varargs are rejected here as outside the subset.
+// Source → luaparse AST with locations, in LuaJIT's dialect (goto and labels, `LL`/`ULL`
+// integer suffixes). Syntax errors become LuaSyntaxError at `file:line:col`.
 import * as luaparse from 'luaparse';
-import { LuaSyntaxError, NotSupportedError } from './errors';
+import { LuaSyntaxError } from './errors';
 
 export type Chunk = luaparse.Chunk;
 export type Node = luaparse.Node;
@@ -11,44 +11,49 @@ interface LuaparseError extends Error {
   column: number;
 }
 
+/** The streaming half of luaparse's API, which its type declarations leave out. */
+interface LuaparseLexer {
+  write(source: string): void;
+  lex(): { type: number; value: unknown; range: [number, number] };
+  readonly tokenTypes: { readonly EOF: number; readonly Keyword: number; readonly Punctuator: number };
+}
+const lexer = luaparse as unknown as LuaparseLexer;
+
+const OPTIONS = { locations: true, ranges: true, comments: false, luaVersion: 'LuaJIT', encodingMode: 'pseudo-latin1' } as const;
+
 export function parseLua(source: string, chunkname: string): Chunk {
-  let chunk: Chunk;
   try {
-    chunk = luaparse.parse(source, { locations: true, ranges: true, comments: false, luaVersion: 'LuaJIT', encodingMode: 'pseudo-latin1' } as luaparse.Options);
+    return luaparse.parse(allowSemicolonAfterBreak(source), OPTIONS as luaparse.Options);
   } catch (err) {
     const e = err as LuaparseError;
     if (typeof e.line !== 'number') throw err;
     const message = e.message.replace(/^\[\d+:\d+\] /, '');
     throw new LuaSyntaxError(`${chunkname}:${e.line}:${e.column + 1}`, message);
   }
-  rejectUnsupportedSyntax(chunk, chunkname);
-  return chunk;
 }
 
-const UNSUPPORTED_NODES: Readonly<Record<string, string>> = {
-  GotoStatement: 'goto',
-  LabelStatement: 'goto (labels)',
-  VarargLiteral: 'varargs (...)',
-};
-
-/** Reports the first (by position) use of syntax outside the subset. */
-function rejectUnsupportedSyntax(root: Node, chunkname: string): void {
-  const stack: unknown[] = [root];
-  let first: { line: number; column: number; feature: string } | undefined;
-  while (stack.length > 0) {
-    const node = stack.pop();
-    if (node === null || typeof node !== 'object') continue;
-    if (Array.isArray(node)) {
-      for (const child of node) stack.push(child);
-      continue;
+/**
+ * Lua 5.1 lets the last statement of a block be `break;` (the `;` is optional), but luaparse's
+ * LuaJIT mode stops at the `;`. The one `;` after a `break` becomes a space, so every position
+ * stays where it was. A source the lexer rejects is left alone for the parser to report.
+ */
+function allowSemicolonAfterBreak(source: string): string {
+  if (!/\bbreak\s*;/.test(source)) return source;
+  const blanks: number[] = [];
+  try {
+    luaparse.parse({ ...OPTIONS, wait: true } as luaparse.Options);
+    lexer.write(source);
+    let previousBreak = false;
+    for (let guard = 0; guard <= source.length; guard++) {
+      const token = lexer.lex();
+      if (token.type === lexer.tokenTypes.EOF) break;
+      if (previousBreak && token.type === lexer.tokenTypes.Punctuator && token.value === ';') blanks.push(token.range[0]);
+      previousBreak = token.type === lexer.tokenTypes.Keyword && token.value === 'break';
     }
-    const typed = node as { type?: string; loc?: { start: { line: number; column: number } } };
-    const feature = typed.type !== undefined ? UNSUPPORTED_NODES[typed.type] : undefined;
-    const at = typed.loc?.start ?? { line: 0, column: 0 };
-    if (feature !== undefined && (!first || at.line < first.line || (at.line === first.line && at.column < first.column))) {
-      first = { line: at.line, column: at.column, feature };
-    }
-    for (const [key, value] of Object.entries(node)) if (key !== 'loc' && key !== 'range') stack.push(value);
+  } catch {
+    return source;
   }
-  if (first) throw new NotSupportedError(`${chunkname}:${first.line}`, first.feature);
+  let out = source;
+  for (const at of blanks) out = `${out.slice(0, at)} ${out.slice(at + 1)}`;
+  return out;
 }

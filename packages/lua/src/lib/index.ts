@@ -3,6 +3,7 @@
 import type { LuaInterpreter } from '../interpreter';
 import type { LuaTable } from '../table';
 import { baseLibrary } from './base';
+import { coroutineLibrary } from './coroutine';
 import { jitLibrary, jitOptLibrary } from './jit';
 import type { Library } from './library';
 import { mathLibrary } from './math';
@@ -18,6 +19,7 @@ const LIBRARIES: readonly (readonly [path: string, library: Library])[] = [
   ['table', tableLibrary],
   ['jit', jitLibrary],
   ['jit.opt', jitOptLibrary],
+  ['coroutine', coroutineLibrary],
   ['package', packageLibrary],
 ];
 
