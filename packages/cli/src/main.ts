@@ -15,7 +15,7 @@ export function main(argv: readonly string[]): void {
   const parser = yargs(splitAttachedOptimizations(argv))
     .scriptName('tracesim')
     // LuaJIT spells options -jv and -O3: keep -jv whole rather than as -j -v.
-    .parserConfiguration({ 'short-option-groups': false })
+    .parserConfiguration({ 'short-option-groups': false, 'populate--': true })
     .usage('$0 <command> [options]\n\nA LuaJIT-2.1-style trace-compiler simulator that runs real x86-64 code on a CPU model and checks the host stack.')
     .strict()
     .demandCommand(1, 'Name a command; see the list above.')

@@ -59,7 +59,7 @@ test('output printed before a runtime error is kept; the error is located; exit 
 test.each([
   ['syntax.lua', 'x = = 1\n', /^tracesim: syntax\.lua:1:5: .+\n$/],
   ['overflow.lua', 'local function f()\n  return 1 + f()\nend\nf()\n', /^tracesim: overflow\.lua:2: stack overflow\n$/],
-  ['goto.lua', 'local x = 1\ngoto done\n::done::\n', /^tracesim: goto\.lua:2: not supported: goto\n$/],
+  ['complex.lua', 'local x = 1\nlocal z = 2i\n', /^tracesim: complex\.lua:2: not supported: complex numbers \(imaginary literals\)\n$/],
   ['module.lua', 'local m = require("nosuch")\n', /^tracesim: module\.lua:1: not supported: module nosuch\n$/],
   ['missing.lua', null, /^tracesim: missing\.lua: cannot read file: ENOENT\n$/],
 ])('run %s exits 2 with a located message', (name, source, message) => {

@@ -103,6 +103,8 @@ export interface InterpreterOptions {
   readonly memory?: Memory;
   /** Receives program output (print, io.write), as latin-1 text. */
   readonly output: (text: string) => void;
+  /** Receives what the program writes to io.stderr (dropped when absent). */
+  readonly errorOutput?: (text: string) => void;
   /** Bytecodes executed before LuaBudgetExceeded (default 2e9). */
   readonly maxInstructions?: number;
   readonly hooks?: InterpreterHooks;
@@ -165,6 +167,7 @@ export class LuaInterpreter {
 
   private readonly hooks: InterpreterHooks;
   private readonly output: (text: string) => void;
+  private readonly errorOutput: (text: string) => void;
   private readonly maxInstructions: number;
   private nextBytecode = REGIONS.bytecode.base;
   private readonly constants = new Map<Proto, LoadedConstants>();
@@ -179,6 +182,7 @@ export class LuaInterpreter {
     if (!this.mem.isMapped(stackRegion.base)) this.mem.map(stackRegion.base, stackRegion.size, 'rw', stackRegion.name);
     this.stack = new LuaStack(this.mem, this.heap);
     this.output = options.output;
+    this.errorOutput = options.errorOutput ?? (() => undefined);
     this.hooks = options.hooks ?? {};
     this.host = options.host ?? {};
     this.jitEnabled = options.jit ?? false;
@@ -268,6 +272,20 @@ export class LuaInterpreter {
     return this.heap.closure(main, [], this.globals);
   }
 
+  /**
+   * The `arg` table a standalone interpreter gives a script: arg[0] the script, arg[1…] its
+   * arguments, arg[-1] the interpreter. Answers the arguments as the main chunk's `...`.
+   */
+  setScriptArguments(script: string, args: readonly string[]): LuaValue[] {
+    const arg = this.heap.table();
+    arg.set(-1, this.heap.str('tracesim'));
+    arg.set(0, this.heap.str(script));
+    const values = args.map((a) => this.heap.str(a));
+    values.forEach((v, i) => arg.set(i + 1, v));
+    this.globals.set(this.heap.str('arg'), arg);
+    return values;
+  }
+
   /** Runs a main chunk to completion with `args` as its `...`; returns its results. */
   run(main: Proto, args: readonly LuaValue[] = []): LuaValue[] {
     const fn = this.mainClosure(main);
@@ -342,6 +360,12 @@ export class LuaInterpreter {
     this.outBuf.push(text);
     this.outLen += text.length;
     if (this.outLen > 1 << 16) this.flushOutput();
+  }
+
+  /** io.stderr: unbuffered, after what stdout has buffered so far. */
+  writeError(text: string): void {
+    this.flushOutput();
+    this.errorOutput(text);
   }
 
   flushOutput(): void {
@@ -454,7 +478,9 @@ export class LuaInterpreter {
     this.top = fa + 16 + 8 * nargs;
     let result: LuaValue[] | LuaValue | void;
     try {
-      result = fn.builtin!(args, this.builtinCall(fn, isLuaFrame(this.stack.link(fa + 8))));
+      // A metamethod's caller is the Lua function whose instruction called it (its continuation frame).
+      const link = this.stack.link(fa + 8);
+      result = fn.builtin!(args, this.builtinCall(fn, isLuaFrame(link) || frameType(link) === FRAME_CONT));
     } finally {
       this.top = savedTop;
     }
@@ -625,6 +651,11 @@ export class LuaInterpreter {
     if (fn.proto === null) return '';
     const p = fn.proto;
     return `${p.chunkname}:${p.lines[Math.max(pc - 1, 0)]}: `;
+  }
+
+  /** Raises a Lua error at the running Lua function's position. */
+  raise(message: string): never {
+    throw this.runtimeError(message);
   }
 
   runtimeError(message: string): LuaThrow {

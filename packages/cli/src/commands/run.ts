@@ -6,11 +6,13 @@
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
 import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJdumpFlags, type LinkPolicy } from '@tracesim/jit';
-import { LuaInterpreter, compileLua, readLuaSource } from '@tracesim/lua';
+import { LuaExit, LuaInterpreter, compileLua, hostAccess, readLuaSource } from '@tracesim/lua';
 import { CommandInputError } from '../failure';
 
 interface RunArgs {
   file: string;
+  args?: string[];
+  '--'?: string[];
   jit: string;
   jv?: boolean;
   jdump?: string;
@@ -23,11 +25,12 @@ interface RunArgs {
 }
 
 export const runCommand: CommandModule<object, RunArgs> = {
-  command: 'run <file>',
+  command: 'run <file> [args..]',
   describe: 'Run a Lua program on the interpreter with the tracing JIT',
   builder: (y) =>
     y
       .positional('file', { type: 'string', demandOption: true, describe: 'Lua source file' })
+      .positional('args', { type: 'string', array: true, describe: "the script's arguments (its arg table and ...); put them after -- when they look like options" })
       .option('jit', { type: 'string', choices: ['on', 'off'], default: 'on', describe: 'the tracing JIT on (LuaJIT\'s default) or off (interpreter only)' })
       .option('jv', { type: 'boolean', describe: 'print LuaJIT -jv trace lines (start, stop, abort) to stderr' })
       .option('jdump', { type: 'string', describe: `dump traces as luajit -jdump does (to stdout); flags: ${Object.entries(JDUMP_FLAGS).map(([f, what]) => `${f} ${what}`).join('; ')}. Default tbim; +F adds, -F removes` })
@@ -38,6 +41,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('json', { type: 'boolean', describe: 'print one JSON object: the program output, the trace graph, exits taken, aborts and violations' })
       .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
+      .example('$0 run bench.lua 100 --jit off', 'run bench.lua with arg[1] = "100", interpreter only')
       .example('$0 run fixtures/corpus/loop_sum.lua -jdump=+rsX', 'dump each trace with registers, snapshots and every exit\'s registers')
       .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
@@ -61,19 +65,24 @@ export const runCommand: CommandModule<object, RunArgs> = {
       : undefined;
     const vm = new LuaInterpreter({
       output: write,
+      errorOutput: (text) => process.stderr.write(Buffer.from(text, 'latin1')),
+      host: hostAccess(),
       jit: jitOn,
       jitOptions: [args.O ?? []].flat().join(','),
       maxInstructions: args['max-steps'],
       ...(jit ? { hooks: jit.hooks } : {}),
     });
     jit?.attach(vm);
+    const scriptArgs = vm.setScriptArguments(args.file, [...(args.args ?? []), ...(args['--'] ?? [])].map(String));
+    let exitStatus = 0;
     try {
-      vm.run(compileLua(readLuaSource(args.file), args.file));
+      vm.run(compileLua(readLuaSource(args.file), args.file), scriptArgs);
     } catch (e) {
-      if (!(e instanceof JitViolation)) throw e;
+      if (e instanceof LuaExit) exitStatus = e.status;
+      else if (!(e instanceof JitViolation)) throw e;
     }
     const violations = jit?.violations ?? [];
-    process.exitCode = violations.length > 0 ? 1 : 0;
+    process.exitCode = violations.length > 0 ? 1 : exitStatus;
     if (args.json) {
       const json = jit ? jitRunJson(jit, { file: args.file, policy: args.policy, output: captured, exitCode: process.exitCode }) : { file: args.file, output: captured, exitCode: 0 };
       process.stdout.write(JSON.stringify(json, null, 2) + '\n');

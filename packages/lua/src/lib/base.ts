@@ -2,7 +2,7 @@
 // error, assert, unpack, pcall/xpcall (frame builtins), metatables and raw access, load,
 // loadstring, loadfile, dofile, environments, collectgarbage, gcinfo, newproxy.
 import { LuaTable } from '../table';
-import { LuaFunction, LuaString, LuaUserdata, truthy, typeName } from '../value';
+import { LuaCdata, LuaFunction, LuaString, LuaUserdata, truthy, typeName } from '../value';
 import type { BuiltinCall, BuiltinFn, LuaValue } from '../value';
 import { argTypeName, checkAny, checkInt, checkNumber, checkString, checkTable, optInt, optString } from './args';
 import { loadChunk } from './load';
@@ -60,7 +60,7 @@ export const baseLibrary: Library = (vm) => {
       tonumber: (args, call) => {
         checkAny(args, 0, call);
         const v = args[0];
-        if (args[1] === undefined) return [vm.tonumber(v)];
+        if (args[1] === undefined) return [v instanceof LuaCdata && !v.isCtype ? Number(v.value) : vm.tonumber(v)];
         const radix = checkInt(args, 1, call);
         if (radix < 2 || radix > 36) return call.argError(2, 'base out of range');
         if (radix === 10) return [vm.tonumber(v)];

@@ -4,6 +4,9 @@ import type { LuaInterpreter } from '../interpreter';
 import type { LuaTable } from '../table';
 import { baseLibrary } from './base';
 import { coroutineLibrary } from './coroutine';
+import { ffiLibrary } from './ffi';
+import { ioLibrary } from './io';
+import { osLibrary } from './os';
 import { jitLibrary, jitOptLibrary } from './jit';
 import type { Library } from './library';
 import { mathLibrary } from './math';
@@ -20,6 +23,9 @@ const LIBRARIES: readonly (readonly [path: string, library: Library])[] = [
   ['jit', jitLibrary],
   ['jit.opt', jitOptLibrary],
   ['coroutine', coroutineLibrary],
+  ['io', ioLibrary],
+  ['os', osLibrary],
+  ['ffi', ffiLibrary],
   ['package', packageLibrary],
 ];
 
