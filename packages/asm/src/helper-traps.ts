@@ -25,6 +25,8 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tab_next: 'helper_tab_next',
   tab_key: 'helper_tab_key',
   ff_call: 'helper_ff_call',
+  uv_slot: 'helper_uv_slot',
+  tab_meta: 'helper_tab_meta',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

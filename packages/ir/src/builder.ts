@@ -75,6 +75,11 @@ export class TraceBuilder {
     return this.pool.intern(k);
   }
 
+  /** The constant a constant ref stands for. */
+  constantAt(ref: Ref): IRConst {
+    return this.pool.get(ref);
+  }
+
   kint(value: number): Ref {
     if ((value | 0) !== value) throw new RangeError(`${value} is not an int32`);
     return this.pool.intern({ op: 'KINT', type: 'int', value });
@@ -126,8 +131,9 @@ export class TraceBuilder {
     return undefined;
   }
 
-  sload(slot: number, type: IRTypeName, mode: number): Ref {
-    return this.append({ op: 'SLOAD', type, guard: (mode & SLOAD.T) !== 0, phi: false, op1: slot, op2: mode });
+  /** A stack slot load; guarded when it checks the type (T), or when asked (a checked int conversion, C). */
+  sload(slot: number, type: IRTypeName, mode: number, guard = (mode & SLOAD.T) !== 0): Ref {
+    return this.append({ op: 'SLOAD', type, guard, phi: false, op1: slot, op2: mode });
   }
 
   arith(op: ArithOp | 'NEG' | 'ABS', type: NumericType, a: Ref, b?: Ref): Ref {

@@ -57,6 +57,13 @@ export const HOST_HELPERS = [
   { name: 'tab_next', args: ['i64', 'i64'], result: 'num', effect: 'load' },
   /** The key at a position tab_next found: the address of a cell holding it. */
   { name: 'tab_key', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
+  /**
+   * Where upvalue `idx` of a closure lives, as a slot of the running trace (2 + (address - BASE) / 8):
+   * what rec_upvalue's UREFO guards compare. -1 for a closed upvalue.
+   */
+  { name: 'uv_slot', args: ['i64', 'i64'], result: 'int', effect: 'load' },
+  /** A table's metatable (FLOAD tab.meta): the address of a cell holding it, nil or a table. */
+  { name: 'tab_meta', args: ['i64'], result: 'p64', effect: 'load' },
   /** A side-effect-free builtin (function, argument count, up to three arguments): the address of a cell with its first result. */
   { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
 ] as const satisfies readonly HostHelper[];

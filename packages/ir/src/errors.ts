@@ -19,6 +19,12 @@ export class IrParseError extends IrError {}
 /** A trace or trace set that breaks an IR rule. */
 export class IrValidationError extends IrError {}
 
+/**
+ * The LOOP pass met a loop-carried slot whose type changes between iterations (LuaJIT's
+ * LJ_TRERR_TYPEINS from loop_unroll): the recorder unrolls one more iteration instead.
+ */
+export class LoopTypeInstability extends IrValidationError {}
+
 /** The reference interpreter met something it cannot run (unmodelled op, missing helper, ...). */
 export class IrRuntimeError extends IrError {}
 

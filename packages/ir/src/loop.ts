@@ -7,7 +7,7 @@
 // reads and that changes across the iteration gets a PHI(value, its copy).
 
 import { TraceBuilder, type BuilderOptions } from './builder';
-import { IrValidationError, traceLocation } from './errors';
+import { IrValidationError, LoopTypeInstability, traceLocation } from './errors';
 import { opInfo } from './opcodes';
 import { insIndex, insRef, isConstRef, type Ref } from './refs';
 import type { SnapEntry, Snapshot, Trace } from './trace';
@@ -64,7 +64,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
       if (vt === ins.type) subst.set(ref, v);
       else if (ins.type === 'num' && vt === 'int') subst.set(ref, b.conv('num', 'int', read(v)));
       else if (ins.type === 'int' && vt === 'num') subst.set(ref, b.conv('int', 'num', read(v), 'none'));
-      else throw new IrValidationError(traceLocation(trace.number, ref), `type instability: SLOAD #${ins.op1} is ${ins.type} but the loop snapshot holds a ${vt} for slot ${ins.op1}`);
+      else throw new LoopTypeInstability(traceLocation(trace.number, ref), `type instability: SLOAD #${ins.op1} is ${ins.type} but the loop snapshot holds a ${vt} for slot ${ins.op1}`);
       return;
     }
     const info = opInfo(ins.op);

@@ -3,7 +3,7 @@
 // lj_snap_add's merge rule and lj_snap_purge, guards, and finishing a trace.
 
 import {
-  REF_NIL, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
+  LoopTypeInstability, REF_FIRST, REF_NIL, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
@@ -94,6 +94,7 @@ export abstract class RecorderBase {
     this.b = new TraceBuilder({ number: setup.number, start: setup.start, location: `${setup.proto.chunkname}:${setup.proto.lines[namedPc]}` });
     this.cur = { base: setup.baseSlot ?? 0, proto: setup.proto, rtBase: setup.base };
     this.loopunroll = vm.jit.params.loopunroll;
+    this.instunroll = vm.jit.params.instunroll;
     this.rebuildCallers();
     this.startOp = OP_NAMES[setup.proto.bc[setup.pc] & 0xff];
     // A side trace starts with everything its parent's exit hands over (asm_head_side loads
@@ -131,6 +132,9 @@ export abstract class RecorderBase {
   protected loopref = 0;
 
   protected tailcalled = 0;
+
+  /** J->instunroll: how many more iterations a type-unstable loop may be unrolled. */
+  protected instunroll: number;
 
   protected needsnap = true;
 
@@ -283,13 +287,29 @@ export abstract class RecorderBase {
     this.needsnap = true;
   }
 
+  /**
+   * Ends the trace. LJ_TRACE_END: a trace linking to itself at the start level gets the LOOP
+   * pass (loops and tail-recursion). When that finds a slot whose type changes from one
+   * iteration to the next, recording goes on and unrolls another iteration (lj_opt_loop),
+   * at most `instunroll` times; then the trace aborts with TYPEINS.
+   */
   protected finish(kind: LinkKind, target: number, stitched?: string): RecordOutcome {
     const trace = this.b.finish(kind, target);
-    // LJ_TRACE_END: a trace linking to itself at the start level gets the LOOP pass (loops and tail-recursion).
     const selfLoop = target === this.setup.number && this.callers.length === 0 && this.retdepth === 0;
+    let finished = trace;
+    if (selfLoop && this.vm.jit.flags.has('loop')) {
+      try {
+        finished = optimizeLoop(trace);
+      } catch (err) {
+        if (!(err instanceof LoopTypeInstability)) throw err;
+        if (--this.instunroll < 0) throw nyi('TYPEINS');
+        this.loopref = this.b.nextRef - REF_FIRST;
+        return { kind: 'continue' };
+      }
+    }
     return {
       kind: 'stop',
-      trace: selfLoop && this.vm.jit.flags.has('loop') ? optimizeLoop(trace) : trace,
+      trace: finished,
       returnSites: this.returnSites,
       ...(stitched === undefined ? {} : { stitched }),
     };

@@ -3,8 +3,8 @@
 // iterator loops (ITERC with ipairs' iterator inline, ITERL, ITERN/ISNEXT for pairs), while
 // loops, compiled inner loops, closing a root's loop, and the loop root's bytecode range.
 
-import { REF_NIL, SLOAD, type ComparisonOp, type Ref } from '@tracesim/ir';
-import { BC, LuaFunction, LuaTable, MODE_A, OP_NAMES, insA, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { REF_NIL, SLOAD, isConstRef, type ComparisonOp, type Ref } from '@tracesim/ir';
+import { BC, LuaFunction, LuaTable, MODE_A, OP_NAMES, forContinues, forCountsUp, forEnters, insA, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { ITYPE, primitiveWords } from '@tracesim/machine';
 import { compiledLoopLink, formatAbortMessage, interpretedLoopLink } from './manager';
 import { Abort, luaType, nyi, RecorderBase, type RecordOutcome, type RecordStart } from './recorder-base';
@@ -83,23 +83,53 @@ export abstract class LoopRecorder extends RecorderBase {
   }
 
   /**
-   * fori_arg: a FORL control slot as `type`. FORI already made it a number, so a load needs no
-   * type guard; an int load converts (C). A constant initialiser is used directly.
+   * fori_arg/fori_load: a FORL stop or step as `type`. FORI already made it a number, so a
+   * load needs no type guard; an int load converts (C) with a guard that the number is an
+   * exact int. A constant initialiser is used directly.
    */
   protected forArg(fori: number, reg: number, type: 'int' | 'num'): Ref {
     const slot = this.slotOf(reg);
     const have = this.slots.get(slot);
     if (have !== undefined) return this.b.typeOf(have) === type ? have : this.b.conv('num', 'int', have);
-    const ref = this.forConstant(fori, reg, type) ?? this.b.sload(slot, type, SLOAD.R | SLOAD.I | (type === 'int' ? SLOAD.C : 0));
+    const convert = type === 'int' ? SLOAD.C : 0;
+    const ref = this.forConstant(fori, reg, type) ?? this.b.sload(slot, type, SLOAD.R | SLOAD.I | convert, convert !== 0);
     this.slots.set(slot, ref);
     this.loaded.set(slot, ref);
     return ref;
   }
 
+  /** rec_for_direction: the loop counts up unless its step's sign bit is set. */
+  protected forUp(a: number): boolean {
+    return forCountsUp(this.vm.mem, this.cur.rtBase + 8 * a);
+  }
+
+  /**
+   * rec_for_check: a step that is not a constant gets a guard for the loop's direction; an
+   * int loop's stop + step must not overflow (a range guard, or ADDOV when both vary).
+   */
+  protected forCheck(t: 'int' | 'num', up: boolean, stop: Ref, step: Ref): void {
+    const k = (ref: Ref): number => (this.b.constantAt(ref) as { value: number }).value;
+    if (!isConstRef(step)) {
+      this.guard(up ? 'GE' : 'LT', t, step, t === 'int' ? this.b.kint(0) : this.b.knum(0));
+      if (t !== 'int') return;
+      if (isConstRef(stop)) {
+        const limit = k(stop);
+        if (up && limit > 0) this.guard('LE', 'int', step, this.b.kint(0x7fffffff - limit));
+        if (!up && limit < 0) this.guard('GE', 'int', step, this.b.kint(-0x80000000 - limit));
+      } else {
+        // ADDOV is a weak guard: USE keeps its result alive.
+        const sum = this.b.emit('ADDOV', 'int', step, stop, true)!;
+        this.b.emit('USE', 'int', sum, 0);
+      }
+    } else if (t === 'int' && !isConstRef(stop)) {
+      this.guard(up ? 'LE' : 'GE', 'int', stop, this.b.kint((up ? 0x7fffffff : -0x80000000) - k(step)));
+    }
+  }
+
   /**
    * rec_for_loop: the type of the loop's index (a root's own loop is narrowed to int when start,
    * stop and step are int32 and stop + step cannot overflow; any other loop keeps the index's
-   * type), then its stop, step and index.
+   * type), its stop and step with rec_for_check's guards, then its index.
    */
   protected forLoop(fori: number, a: number, init: boolean): ForLoop {
     const held = (r: number) => this.slots.get(this.slotOf(r));
@@ -110,9 +140,13 @@ export abstract class LoopRecorder extends RecorderBase {
     const type = narrow ? 'int' : 'num';
     const stop = this.forArg(fori, a + 1, type);
     const step = this.forArg(fori, a + 2, type);
+    this.forCheck(type, this.forUp(a), stop, step);
     let idx = held(a);
     if (idx === undefined) {
-      idx = this.b.sload(this.slotOf(a), type, SLOAD.I | (type === 'int' ? SLOAD.C : 0));
+      // An int index converts with a check unless its start is a constant (J->scev.start).
+      const convert = type === 'int' ? SLOAD.C : 0;
+      const exact = this.forConstant(fori, a, 'int') !== undefined;
+      idx = this.b.sload(this.slotOf(a), type, SLOAD.I | convert, convert !== 0 && !exact);
       this.slots.set(this.slotOf(a), idx);
       this.loaded.set(this.slotOf(a), idx);
     } else if (this.b.typeOf(idx) !== type) {
@@ -210,9 +244,7 @@ export abstract class LoopRecorder extends RecorderBase {
   }
 
   protected forLoopGoesOn(a: number): boolean {
-    const step = this.num(a + 2);
-    const next = this.num(a) + step;
-    return step >= 0 ? next <= this.num(a + 1) : next >= this.num(a + 1);
+    return forContinues(this.vm.mem, this.cur.rtBase + 8 * a);
   }
 
   /**
@@ -225,9 +257,8 @@ export abstract class LoopRecorder extends RecorderBase {
     const own = this.scev !== undefined && this.scev.fori === fori && this.cur.proto === this.setup.proto && this.slots.get(this.slotOf(a)) === this.scev.idx;
     const loop = own ? this.scev! : this.forLoop(fori, a, false);
     const goesOn = this.forLoopGoesOn(a);
-    const step = this.num(a + 2);
     const t = loop.type;
-    const op: ComparisonOp = step >= 0 ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
+    const op: ComparisonOp = this.forUp(a) ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
     const stop = loop.stop;
     const idx = this.b.arith('ADD', t, this.slots.get(this.slotOf(a))!, loop.step);
     if (goesOn) {
@@ -255,18 +286,19 @@ export abstract class LoopRecorder extends RecorderBase {
   }
 
   protected forLoopEnters(a: number): boolean {
-    return this.num(a + 2) >= 0 ? this.num(a) <= this.num(a + 1) : this.num(a) >= this.num(a + 1);
+    return forEnters(this.vm.mem, this.cur.rtBase + 8 * a);
   }
 
-  /** FORI: a guard for whether the loop body runs at all, then the visible index. */
+  /** FORI (rec_for): the direction guard of rec_for_check, a guard for whether the body runs at all, then the visible index. */
   protected forLoopEntry(pc: number, a: number): RecordOutcome {
     const idx = this.getNum(a);
     const stop = this.getNum(a + 1);
-    this.getNum(a + 2);
-    const step = this.num(a + 2);
+    const step = this.getNum(a + 2);
+    const up = this.forUp(a);
+    this.forCheck('num', up, stop, step);
     const enters = this.forLoopEnters(a);
     this.snapshot(pc);
-    const op: ComparisonOp = step >= 0 ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
+    const op: ComparisonOp = up ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
     this.guard(op, 'num', idx, stop);
     this.needsnap = true;
     if (enters) this.set(a + 3, idx);

@@ -236,9 +236,28 @@ export class Recorder extends LoopRecorder {
   }
 
   /**
+   * rec_upvalue's aliasing rule: an open upvalue that points into the trace's own frames is
+   * that slot's SSA value (guarded to still point there); any other is reached through memory,
+   * guarded not to point into them (LuaJIT's UREFO/UREFC guards). Answers the register the
+   * upvalue aliases, or undefined.
+   */
+  private upvalueAlias(closure: Ref, d: number): number | undefined {
+    const uv = this.vm.functionAt(this.cur.rtBase).upvalues[d];
+    const where = this.b.call('uv_slot', [closure, this.b.kint(d)]);
+    const traceBase = this.cur.rtBase - 8 * this.cur.base;
+    const slot = uv.closed ? -1 : 2 + (uv.address - traceBase) / 8;
+    if (slot >= 0) {
+      this.guard('EQ', 'int', where, this.b.kint(slot));
+      return slot - this.slotOf(0);
+    }
+    this.guard('UGT', 'int', where, this.b.kint(this.slotOf(this.cur.proto.framesize)));
+    return undefined;
+  }
+
+  /**
    * UGET: an immutable upvalue of a prototype with one closure folds to a constant under a
-   * guard on that closure (as LuaJIT constifies it); any other goes through uv_get and a
-   * type-checked XLOAD (LuaJIT's UREF + ULOAD).
+   * guard on that closure (as LuaJIT constifies it); one aliasing a slot of the trace reads it;
+   * any other goes through uv_get and a type-checked XLOAD (LuaJIT's UREF + ULOAD).
    */
   private uget(a: number, d: number): RecordOutcome {
     const closureBits = this.vm.mem.read64(this.cur.rtBase - 16);
@@ -251,20 +270,31 @@ export class Recorder extends LoopRecorder {
       this.set(a, typeof value === 'number' ? this.b.knum(value) : this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
       return { kind: 'continue' };
     }
+    const alias = this.upvalueAlias(closure, d);
+    if (alias !== undefined) {
+      this.set(a, this.get(alias));
+      return { kind: 'continue' };
+    }
     const cell = this.b.call('uv_get', [closure, this.b.kint(d)]);
     this.set(a, this.b.emit('XLOAD', luaType(value), cell, 0, true)!);
     this.guardSince = true;
     return { kind: 'continue' };
   }
 
-  /** USETV/USETN/USETS/USETP: store through uv_set. */
+  /** USETV/USETN/USETS/USETP: into the aliased slot, or through uv_set. */
   private uset(op: OpName, a: number, d: number): RecordOutcome {
     const closure = this.get(-2);
-    const value = op === 'USETV' ? this.tvalue(d)
+    const value = op === 'USETV' ? this.get(d)
       : op === 'USETN' ? this.b.knum(this.cur.proto.knum[d])
         : op === 'USETS' ? this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str')
           : [REF_NIL, REF_FALSE, REF_TRUE][d];
-    this.b.call('uv_set', [closure, this.b.kint(a), value]);
+    const alias = this.upvalueAlias(closure, a);
+    if (alias !== undefined) {
+      this.set(alias, value);
+      return { kind: 'continue' };
+    }
+    const stored = this.b.typeOf(value) === 'int' ? this.b.conv('num', 'int', value) : value;
+    this.b.call('uv_set', [closure, this.b.kint(a), stored]);
     this.needsnap = true;
     return { kind: 'continue' };
   }

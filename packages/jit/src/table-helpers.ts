@@ -6,7 +6,7 @@
 import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
-import { trapAddress } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, trapAddress } from '@tracesim/machine';
 import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
 
 const RAX = 0;
@@ -49,6 +49,17 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     const v = value(arg(c, 2));
     if (uv.closed) uv.value = v;
     else vm.stack.set(uv.address, v);
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_uv_slot'), 'helper_uv_slot', (c) => {
+    const uv = upvalue(c);
+    const base = c.memory.read32(DISPATCH + DISPATCH_OFFSETS.savedBase);
+    c.state.setRegNumber(RAX, uv.closed ? 0xffffffff : (2 + (uv.address - base) / 8) >>> 0);
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_tab_meta'), 'helper_tab_meta', (c) => {
+    vm.stack.set(RESULT_CELL, table(arg(c, 0)).metatable ?? undefined);
+    c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   // Positions are the interpreter's ITERN control values: array index, then hash slot after the array.

@@ -8,7 +8,7 @@
 import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
 import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, LuaFunction, OP_NAMES, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { BC, LuaFunction, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
@@ -37,13 +37,6 @@ export class JitViolation extends ReplayError {
   constructor(readonly violation: Violation) {
     super(`trace ${violation.trace ?? '?'}`, describeViolation(violation));
   }
-}
-
-/** Whether the FORL of the loop whose control slots start at register `a` will loop back. */
-function forLoopContinues(vm: LuaInterpreter, base: number, a: number): boolean {
-  const at = (r: number) => vm.mem.readF64(base + 8 * (a + r));
-  const next = at(0) + at(2);
-  return at(2) >= 0 ? next <= at(1) : next >= at(1);
 }
 
 /** The J-variant a root trace's start op is patched to. */
@@ -163,7 +156,7 @@ export class TracingJit {
 
   private hotLoop(e: HotEvent): void {
     if (!this.startable(e, ['FORL', 'ITERL', 'ITERN', 'LOOP'])) return;
-    if (e.op === 'FORL' && !forLoopContinues(this.vm, e.base, insA(e.proto.bc[e.pc]))) {
+    if (e.op === 'FORL' && !forContinues(this.vm.mem, e.base + 8 * insA(e.proto.bc[e.pc]))) {
       // The hot FORL falls through: a root trace would start outside its loop (LLEAVE).
       const reason = formatAbortMessage('LLEAVE');
       this.log(`[TRACE --- ${this.location(e.proto, e.pc)} -- ${reason} at ${this.location(e.proto, e.pc + 1)}]`);

@@ -6,6 +6,7 @@
 import { BC, OP_NAMES, insA, insB, insC, insD } from './bytecode';
 import { RETURNED_TO_C } from './calls';
 import type { LuaInterpreter } from './interpreter';
+import { forContinues, forEnters } from './forloop';
 import { ARITH_EVENT } from './meta';
 import type { Proto, TemplateTable } from './proto';
 import { CDATA_HI, FALSE_HI, FUNC_HI, NIL_HI, NUM_LIMIT, PRI_HI, PRI_LO, STR_HI, TAB_HI } from './stack';
@@ -411,9 +412,8 @@ export function dispatch(vm: LuaInterpreter): void {
             sync();
             vm.coerceForLoop(ra);
           }
-          const idx = mem.readF64(ra), stop = mem.readF64(ra + 8), step = mem.readF64(ra + 16);
-          const enters = step >= 0 ? idx <= stop : idx >= stop;
-          if (enters) mem.writeF64(ra + 24, idx);
+          const enters = forEnters(mem, ra);
+          if (enters) mem.writeF64(ra + 24, mem.readF64(ra));
           if (!enters || op === BC.JFORI) pc += (ins >>> 16) - 0x8000;
           if (enters && op === BC.JFORI) {
             // As vm_x64's JFORI: an entered loop goes straight into the trace of its JFORL (just before the jump target).
@@ -425,14 +425,12 @@ export function dispatch(vm: LuaInterpreter): void {
         }
         case BC.FORL: case BC.IFORL: case BC.JFORL: {
           const ra = base + 8 * a;
-          const step = mem.readF64(ra + 16);
-          const idx = mem.readF64(ra) + step;
-          const stop = mem.readF64(ra + 8);
           if (op === BC.FORL && vm.jitEnabled) {
             sync();
             vm.tickLoop(proto, pc, base);
           }
-          if (step >= 0 ? idx <= stop : idx >= stop) {
+          if (forContinues(mem, ra)) {
+            const idx = mem.readF64(ra) + mem.readF64(ra + 16);
             mem.writeF64(ra, idx);
             mem.writeF64(ra + 24, idx);
             if (op !== BC.JFORL) pc += (ins >>> 16) - 0x8000;

@@ -19,5 +19,6 @@ export { LuaString, LuaFunction, LuaThread, LuaCdata, LuaUserdata, Upvalue, type
 export { tagOf } from './stack';
 export type { LuaValue } from './value';
 export { runLua } from './run';
+export { forCountsUp, forEnters, forContinues } from './forloop';
 export type { RunOptions, RunResult } from './run';
 export { readLuaSource } from './source';

@@ -38,6 +38,8 @@ export const TRAP_ENTRIES = [
   'helper_tab_next',
   'helper_tab_key',
   'helper_ff_call',
+  'helper_uv_slot',
+  'helper_tab_meta',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
