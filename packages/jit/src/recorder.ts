@@ -12,7 +12,7 @@ import {
 } from '@tracesim/ir';
 import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
-import { LoopRecorder } from './recorder-loops';
+import { IndexRecorder } from './recorder-index';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
@@ -47,7 +47,7 @@ const UV_IMMUTABLE = 0x4000;
 const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format']);
 const FF_CALL_ARGS = 3;
 
-export class Recorder extends LoopRecorder {
+export class Recorder extends IndexRecorder {
   /** An interpreter stub (lj_record_setup, too many tries or side traces): stop before recording anything. */
   stopToInterpreter(): RecordOutcome {
     this.snapshot(this.setup.pc);
@@ -120,11 +120,11 @@ export class Recorder extends LoopRecorder {
       case 'TGETV': case 'TGETS': case 'TGETB':
         return this.tableGet(a, this.get(insB(ins)), this.vm.stack.get(this.cur.rtBase + 8 * insB(ins)), ...this.key(op, insC(ins)));
       case 'GGET':
-        return this.tableGet(a, this.raw(this.bitsOf(this.vm.globals), 'tab'), this.vm.globals, ...this.stringKey(d));
+        return this.tableGet(a, ...this.environment(), ...this.stringKey(d));
       case 'TSETV': case 'TSETS': case 'TSETB':
-        return this.tableSet(this.get(insB(ins)), this.key(op, insC(ins))[0], this.tvalue(a));
+        return this.tableSet(this.get(insB(ins)), this.vm.stack.get(this.cur.rtBase + 8 * insB(ins)), ...this.key(op, insC(ins)), this.tvalue(a));
       case 'GSET':
-        return this.tableSet(this.raw(this.bitsOf(this.vm.globals), 'tab'), this.stringKey(d)[0], this.tvalue(a));
+        return this.tableSet(...this.environment(), ...this.stringKey(d), this.tvalue(a));
       case 'CAT': {
         const [b, c] = [insB(ins), insC(ins)];
         const operand = (r: number) => {
@@ -295,45 +295,6 @@ export class Recorder extends LoopRecorder {
     }
     const stored = this.b.typeOf(value) === 'int' ? this.b.conv('num', 'int', value) : value;
     this.b.call('uv_set', [closure, this.b.kint(a), stored]);
-    this.needsnap = true;
-    return { kind: 'continue' };
-  }
-
-  private kstr(d: number): string {
-    const k = this.cur.proto.kgc[d];
-    if (k?.kind !== 'str') throw nyi('NYIBC', 'KSTR');
-    return k.value;
-  }
-
-  /** A constant string key: its IR constant and its Lua value. */
-  private stringKey(d: number): [Ref, LuaValue] {
-    const s = this.vm.heap.str(this.kstr(d));
-    return [this.raw(this.bitsOf(s), 'str'), s];
-  }
-
-  /** The key of TGETV/TGETS/TGETB (and the TSET forms): IR value and Lua value. */
-  private key(op: OpName, c: number): [Ref, LuaValue] {
-    if (op.endsWith('S')) return this.stringKey(c);
-    if (op.endsWith('B')) return [this.b.knum(c), c];
-    const v = this.vm.stack.get(this.cur.rtBase + 8 * c);
-    if (typeof v !== 'number') throw nyi('NYIBC', `${op} with a non-number key`);
-    return [this.getNum(c), v];
-  }
-
-  private tableGet(a: number, table: Ref, tableValue: LuaValue, key: Ref, keyValue: LuaValue): RecordOutcome {
-    if (!(tableValue instanceof LuaTable) || this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'index of a non-table');
-    const type = luaType(tableValue.get(keyValue as never));
-    const cell = this.b.call('tab_get', [table, key]);
-    const value = this.b.emit('XLOAD', type, cell, 0, true)!;
-    this.guardSince = true;
-    this.set(a, value);
-    return { kind: 'continue' };
-  }
-
-  private tableSet(table: Ref, key: Ref, value: Ref): RecordOutcome {
-    if (this.b.typeOf(table) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
-    // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
-    this.b.call('tab_set', [table, key, value]);
     this.needsnap = true;
     return { kind: 'continue' };
   }

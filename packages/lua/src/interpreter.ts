@@ -162,6 +162,8 @@ export class LuaInterpreter {
   readonly mainThread: LuaThread;
   budget: number;
   readonly nextFn: LuaFunction;
+  /** Some function's environment was set (setfenv): recorded global accesses then guard their closure. */
+  environmentsChanged = false;
   /** Modules `require` loads on demand (package.preload): ffi, table.new, table.clear. Filled by the libraries. */
   readonly preloads = new Map<string, LuaFunction>();
 
@@ -703,6 +705,7 @@ export class LuaInterpreter {
   /** setfenv on a Lua function: its GGET/GSET see `env` from now on; compiled traces are dropped. */
   setEnvironment(fn: LuaFunction, env: LuaTable): void {
     fn.env = env;
+    this.environmentsChanged = true;
     this.hooks.onFlush?.();
   }
 

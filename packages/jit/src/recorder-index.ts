@@ -1,0 +1,140 @@
+// Table indexing in the recorder (lj_record_idx in lj_record.c): loads and stores through the
+// tab_get/tab_set helpers, with the metatable checks that keep them raw. A load that finds nil
+// guards the table's metatable (tab_meta, LuaJIT's FLOAD tab.meta): none, or this one with no
+// __index, or an __index table whose lookup continues; a store guards that the old value is
+// not nil, or that the metatable has no __newindex. __index/__newindex functions (metamethod
+// calls) abort the trace; the interpreter runs them.
+import { REF_NIL, type Ref } from '@tracesim/ir';
+import { LuaString, LuaTable, type LuaValue, type OpName } from '@tracesim/lua';
+import { LoopRecorder } from './recorder-loops';
+import { luaType, nyi, type RecordOutcome } from './recorder-base';
+
+/** LJ_MAX_IDXCHAIN: how many __index/__newindex tables a lookup may follow. */
+const MAX_INDEX_CHAIN = 100;
+
+export abstract class IndexRecorder extends LoopRecorder {
+  protected kstr(d: number): string {
+    const k = this.cur.proto.kgc[d];
+    if (k?.kind !== 'str') throw nyi('NYIBC', 'KSTR');
+    return k.value;
+  }
+
+  /** A constant string key: its IR constant and its Lua value. */
+  protected stringKey(d: number): [Ref, LuaValue] {
+    const s = this.vm.heap.str(this.kstr(d));
+    return [this.raw(this.bitsOf(s), 'str'), s];
+  }
+
+  /** The key of TGETV/TGETS/TGETB (and the TSET forms): IR value and Lua value. */
+  protected key(op: OpName, c: number): [Ref, LuaValue] {
+    if (op.endsWith('S')) return this.stringKey(c);
+    if (op.endsWith('B')) return [this.b.knum(c), c];
+    const v = this.vm.stack.get(this.cur.rtBase + 8 * c);
+    if (typeof v !== 'number') throw nyi('NYIBC', `${op} with a non-number key`);
+    return [this.getNum(c), v];
+  }
+
+  /** The environment table GGET/GSET use: the running closure's (guarded once any setfenv happened). */
+  protected environment(): [Ref, LuaTable] {
+    const fn = this.vm.functionAt(this.cur.rtBase);
+    if (this.vm.environmentsChanged) {
+      const closure = this.get(-2);
+      this.guard('EQ', 'fun', closure, this.raw(this.vm.mem.read64(this.cur.rtBase - 16), 'fun'));
+    }
+    return [this.raw(this.bitsOf(fn.env), 'tab'), fn.env];
+  }
+
+  /** A constant ref for a GC object (a metatable, an __index table). */
+  private object(v: LuaTable): Ref {
+    return this.raw(this.bitsOf(v), 'tab');
+  }
+
+  /** Loads a helper-result cell with a type guard for the value the lookup sees now. */
+  private load(helper: 'tab_get' | 'tab_meta', args: Ref[], value: LuaValue): Ref {
+    const ref = this.b.emit('XLOAD', luaType(value), this.b.call(helper, args), 0, true)!;
+    this.guardSince = true;
+    return ref;
+  }
+
+  /** The metatable of table `t` as the trace sees it: guarded to be none, or exactly this one. */
+  private metatable(table: Ref, t: LuaTable): LuaTable | null {
+    const ref = this.load('tab_meta', [table], t.metatable ?? undefined);
+    if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
+    return t.metatable;
+  }
+
+  /** Field `name` of a metatable, guarded by type (and by identity for a table). */
+  private metamethod(mt: LuaTable, name: '__index' | '__newindex'): LuaValue {
+    const key = this.vm.heap.str(name);
+    const v = mt.get(key);
+    const ref = this.load('tab_get', [this.object(mt), this.raw(this.bitsOf(key), 'str')], v);
+    if (v instanceof LuaTable) this.guard('EQ', 'tab', ref, this.object(v));
+    return v;
+  }
+
+  /** TGETV/TGETS/TGETB and GGET: t[key] into register `a`, through __index tables. */
+  protected tableGet(a: number, table: Ref, tableValue: LuaValue, key: Ref, keyValue: LuaValue): RecordOutcome {
+    let t = tableValue;
+    let ref = table;
+    for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
+      let mt: LuaTable | null;
+      if (t instanceof LuaTable && this.b.typeOf(ref) === 'tab') {
+        const raw = t.get(keyValue);
+        const value = this.load('tab_get', [ref, key], raw);
+        if (raw !== undefined || (mt = this.metatable(ref, t)) === null) {
+          this.set(a, value);
+          return { kind: 'continue' };
+        }
+      } else if (t instanceof LuaString && this.b.typeOf(ref) === 'str') {
+        // Strings share one metatable (lj_record_idx's basemt), a constant of the run.
+        mt = this.vm.meta.stringMeta;
+        if (mt === null) throw nyi('NYIBC', 'index of a string');
+      } else {
+        throw nyi('NYIBC', 'index of a non-table');
+      }
+      const index = this.metamethod(mt, '__index');
+      if (index === undefined) {
+        this.set(a, REF_NIL);
+        return { kind: 'continue' };
+      }
+      if (!(index instanceof LuaTable)) throw nyi('NYIBC', 'index through an __index function');
+      t = index;
+      ref = this.object(index);
+    }
+    throw nyi('IDXLOOP');
+  }
+
+  /** TSETV/TSETS/TSETB and GSET: t[key] = value, raw once no __newindex can apply, through __newindex tables. */
+  protected tableSet(table: Ref, tableValue: LuaValue, key: Ref, keyValue: LuaValue, value: Ref): RecordOutcome {
+    let t = tableValue;
+    let ref = table;
+    if (typeof keyValue === 'number' && this.b.typeOf(key) === 'num') {
+      // A NaN key is an error the interpreter raises: leave the trace for it.
+      this.guard('EQ', 'num', key, key);
+    }
+    for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
+      if (!(t instanceof LuaTable) || this.b.typeOf(ref) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
+      if (t.metatable === null) {
+        this.metatable(ref, t);
+        break;
+      }
+      const old = t.get(keyValue);
+      if (old !== undefined) {
+        // The key is present: no __newindex applies while it stays so.
+        this.load('tab_get', [ref, key], old);
+        break;
+      }
+      const mt = this.metatable(ref, t)!;
+      const newindex = this.metamethod(mt, '__newindex');
+      if (newindex === undefined) break;
+      if (!(newindex instanceof LuaTable)) throw nyi('NYIBC', 'store through a __newindex function');
+      t = newindex;
+      ref = this.object(newindex);
+      if (loop === MAX_INDEX_CHAIN - 1) throw nyi('IDXLOOP');
+    }
+    // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
+    this.b.call('tab_set', [ref, key, value]);
+    this.needsnap = true;
+    return { kind: 'continue' };
+  }
+}
