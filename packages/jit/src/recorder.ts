@@ -360,6 +360,8 @@ export class Recorder extends IndexRecorder {
   private builtinViaHelper(fn: LuaFunction, arg: number, nargs: number): Ref[] | undefined {
     if (!HELPER_RECORDED.has(fn.name) || nargs > FF_CALL_ARGS) return undefined;
     const values = Array.from({ length: nargs }, (_, i) => this.vm.stack.get(this.cur.rtBase + 8 * (arg + i)));
+    // Only plain values: a table or userdata may have __tostring, which would run Lua inside a trace.
+    if (fn.name !== 'select' && !values.every((v) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString)) return undefined;
     let results: LuaValue[];
     try {
       results = this.vm.runBuiltin(fn, values);

@@ -5,11 +5,13 @@
 // value in the helper-result cell and return its address, for the trace's type-checking XLOAD.
 import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
-import { LuaFunction, LuaString, LuaTable, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
-import { DISPATCH, DISPATCH_OFFSETS, trapAddress } from '@tracesim/machine';
+import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
+import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
 import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
 
 const RAX = 0;
+/** An upvalue-tagged TValue: no type guard accepts it (the helper's way to leave the trace). */
+const NOT_A_VALUE = gcWords(ITYPE.upval, 0);
 
 /** Integer argument `i` of the helper call being served. */
 const arg = (c: Cpu, i: number): bigint => c.state.reg(SYSV_GPR_ARGS[i]);
@@ -76,7 +78,14 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', (c) => {
     // ff_call(fn, nargs, a, b, c): the builtin's arguments are integer arguments 2..4.
     const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => value(arg(c, i)));
-    vm.stack.set(RESULT_CELL, vm.runBuiltin(value(arg(c, 0)) as LuaFunction, args)[0]);
+    try {
+      vm.stack.set(RESULT_CELL, vm.runBuiltin(value(arg(c, 0)) as LuaFunction, args)[0]);
+    } catch (err) {
+      if (!(err instanceof LuaThrow)) throw err;
+      // The builtin raised an error: a value of no Lua type fails the trace's type guard, and
+      // the interpreter runs the call again from the exit's snapshot and raises it properly.
+      vm.mem.write64Halves(RESULT_CELL, NOT_A_VALUE.lo, NOT_A_VALUE.hi);
+    }
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });

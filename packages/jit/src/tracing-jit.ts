@@ -91,7 +91,7 @@ export class TracingJit {
   private recording?: Recording;
   private nextNumber = 1;
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
-  private readonly rootAt = new Map<number, { readonly trace: number; readonly link: LinkKind; readonly ins: number }>();
+  private readonly rootAt = new Map<number, { readonly trace: number; readonly link: LinkKind; readonly ins: number; readonly proto: Proto; readonly pc: number }>();
   private readonly returnSites: ReturnSite[] = [];
   private readonly exitsTaken = new Map<string, number>();
   /** Exit counters and children per root: hotexit, tryside, maxside (trace_hotside, lj_record_setup). */
@@ -106,7 +106,7 @@ export class TracingJit {
   /** Stitching traces whose continuation failed to record: it stays interpreted (link = self in LuaJIT). */
   private readonly stitchBlacklisted = new Set<number>();
   /** Penalties for roots that keep aborting (penalty_pc); the seed makes runs repeatable. */
-  private readonly penalties = new PenaltyCache(new JitRandom(0));
+  private penalties = new PenaltyCache(new JitRandom(0));
 
   constructor(private readonly options: TracingJitOptions = {}) {}
 
@@ -115,7 +115,49 @@ export class TracingJit {
     onHotLoop: (e) => this.hotLoop(e),
     onHotCall: (e) => this.hotCall(e),
     enterTrace: (e) => this.enter(e),
+    onError: () => this.errorWhileRecording(),
+    onFlush: () => this.flush(),
   };
+
+  /** A Lua error while recording ends the recording (LJ_TRERR_RECERR). */
+  private errorWhileRecording(): void {
+    const rec = this.recording;
+    if (!rec) return;
+    this.recorded({ kind: 'abort', code: 'RECERR', reason: formatAbortMessage('RECERR'), proto: rec.proto, pc: rec.pc, op: OP_NAMES[rec.proto.bc[rec.pc] & 0xff] });
+  }
+
+  /**
+   * lj_trace_flushall (jit.flush(), setfenv): every trace is dropped, the bytecode they patched
+   * goes back to its original ops, the hot counters and penalties start afresh and trace
+   * numbers start at 1 again. -jv prints `[TRACE flush]`.
+   */
+  private flush(): void {
+    if (this.traces.length === 0 && !this.recording) return;
+    if (this.recording) {
+      this.recording = undefined;
+      this.vm.recorder = null;
+    }
+    for (const root of this.rootAt.values()) {
+      this.vm.patchInstruction(root.proto, root.pc, root.ins);
+      if ((root.ins & 0xff) === BC.FORL) {
+        const fori = root.pc + (root.ins >>> 16) - 0x8000;
+        this.vm.patchInstruction(root.proto, fori, (root.proto.bc[fori] & ~0xff) | BC.FORI);
+      }
+    }
+    this.rootAt.clear();
+    this.traces.length = 0;
+    this.returnSites.length = 0;
+    this.stitchedFrom.clear();
+    this.stitchBlacklisted.clear();
+    this.pendingStitch = undefined;
+    this.assembled = undefined;
+    this.machine = undefined;
+    this.nextNumber = 1;
+    this.sideExits = new SideExits(this.vm.jit.params);
+    this.penalties = new PenaltyCache(new JitRandom(0));
+    this.vm.resetHotCounters();
+    this.log('[TRACE flush]');
+  }
 
   /** How often each exit was taken, as `trace/exit` → count. */
   exitCounts(): ReadonlyMap<string, number> {
@@ -287,7 +329,7 @@ export class TracingJit {
         const fori = rec.pc + (ins >>> 16) - 0x8000;
         this.vm.patchInstruction(rec.proto, fori, (rec.proto.bc[fori] & ~0xff) | BC.JFORI);
       }
-      this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind, ins });
+      this.rootAt.set(this.key(rec.proto, rec.pc), { trace: trace.number, link: trace.link.kind, ins, proto: rec.proto, pc: rec.pc });
     }
     if (trace.start.kind === 'stitch') this.stitchedFrom.set(trace.start.previous, trace.number);
     if (trace.start.kind === 'side') this.sideExits.sideTraceLinked({ trace: trace.start.parent, exit: trace.start.exit, root: this.rootOf(trace.start) });

@@ -702,9 +702,15 @@ export class LuaInterpreter {
     return fn;
   }
 
-  /** setfenv on a Lua function: its GGET/GSET see `env` from now on; compiled traces are dropped. */
+  /**
+   * setfenv on a Lua function: its GGET/GSET see `env` from now on. The first one drops the
+   * compiled traces (they took every environment to be the global table); later recordings
+   * guard the closure of each global access instead.
+   */
   setEnvironment(fn: LuaFunction, env: LuaTable): void {
     fn.env = env;
+    if (this.environmentsChanged) return;
+    // Traces compiled so far took every environment to be the global table.
     this.environmentsChanged = true;
     this.hooks.onFlush?.();
   }

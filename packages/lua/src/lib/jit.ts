@@ -7,8 +7,11 @@ export const jitLibrary: Library = (vm) => ({
     on: () => vm.setJit(true),
     off: () => vm.setJit(false),
     status: () => [vm.jitEnabled, ...vm.jit.enabledFlags().map((f) => vm.heap.str(f))],
+    // jit.flush(): every trace goes (a function or trace number argument flushes all of them here).
+    flush: () => vm.flushTraces(),
+    attach: () => undefined,
   },
-  values: { version: vm.heap.str('LuaJIT 2.1.0-beta3'), arch: vm.heap.str('x64'), os: vm.heap.str('Linux') },
+  values: { version: vm.heap.str('LuaJIT 2.1.0-beta3'), version_num: 20100, arch: vm.heap.str('x64'), os: vm.heap.str('Linux') },
 });
 
 export const jitOptLibrary: Library = (vm) => ({
