@@ -6,7 +6,7 @@ import {
   LoopTypeInstability, REF_FIRST, REF_NIL, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { deadRegisters } from './snap-usedef';
 import { tvalueBits } from './tvalue-cell';
 import { formatAbortMessage, JitRandom, type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState } from './manager';
@@ -34,8 +34,13 @@ export interface RecordStart {
   readonly baseSlot?: number;
   /** Side traces: slots the parent's exit hands over, with their IR types. */
   readonly inherited?: ReadonlyMap<number, IRTypeName>;
+  /**
+   * Side traces: whether this one may close a loop of its own at its start pc (lj_record_setup
+   * keeps J->startpc only for exit 0 of a parent whose snapshot 0 is empty).
+   */
+  readonly extraLoop?: boolean;
   /** Trace number and link kind of the compiled trace entered at a J-variant, for links. */
-  readonly compiledAt: (proto: Proto, pc: number) => { readonly trace: number; readonly link: LinkKind } | undefined;
+  readonly compiledAt: (proto: Proto, pc: number) => { readonly trace: number; readonly link: LinkKind; /** The op the J-variant replaced. */ readonly ins: number } | undefined;
   readonly policy: LinkPolicy;
   /** Whether the penalty cache says the loop at this bytecode keeps being left early (unroll it). */
   readonly innerLoopLeft: (proto: Proto, pc: number) => boolean;
@@ -52,6 +57,7 @@ export function luaType(v: LuaValue): IRTypeName {
   if (v instanceof LuaTable) return 'tab';
   if (v instanceof LuaFunction) return 'fun';
   if (v instanceof LuaString) return 'str';
+  if (v instanceof LuaCdata) return 'cdt';
   throw nyi('NYIBC', 'load of an unsupported value');
 }
 
@@ -199,7 +205,7 @@ export abstract class RecorderBase {
     if (have !== undefined) return have;
     const hi = this.hi(reg);
     const type: IRTypeName = hi < NUMBER_HI_LIMIT ? 'num' : TYPE_BY_NUMBER[~(hi >> 15) & 0x1f].name;
-    if (type !== 'num' && type !== 'fun' && type !== 'tab' && type !== 'str' && type !== 'nil' && type !== 'fal' && type !== 'tru') throw nyi('NYIBC', `slot of type ${type}`);
+    if (type !== 'num' && type !== 'fun' && type !== 'tab' && type !== 'str' && type !== 'nil' && type !== 'fal' && type !== 'tru' && type !== 'cdt') throw nyi('NYIBC', `slot of type ${type}`);
     const ref = this.b.sload(slot, type, SLOAD.T);
     this.guardSince = true;
     this.slots.set(slot, ref);

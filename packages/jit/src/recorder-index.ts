@@ -57,7 +57,7 @@ export abstract class IndexRecorder extends LoopRecorder {
   }
 
   /** The metatable of table `t` as the trace sees it: guarded to be none, or exactly this one. */
-  private metatable(table: Ref, t: LuaTable): LuaTable | null {
+  protected metatable(table: Ref, t: LuaTable): LuaTable | null {
     const ref = this.load('tab_meta', [table], t.metatable ?? undefined);
     if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
     return t.metatable;

@@ -251,9 +251,20 @@ export abstract class LoopRecorder extends RecorderBase {
    * FORL/JFORL inside the trace (rec_for): idx += step in the loop's type, then a guard for the
    * direction the loop takes. The root's own loop reuses the setup of its start (J->scev).
    */
+  /**
+   * The jump of a loop op. A J-variant's D names its trace, so the jump comes from the op it
+   * replaced (LuaJIT reads it from the trace's startins).
+   */
+  protected loopJump(pc: number): number {
+    const ins = this.cur.proto.bc[pc];
+    const op = ins & 0xff;
+    const replaced = op === BC.JFORL || op === BC.JITERL || op === BC.JLOOP ? this.setup.compiledAt(this.cur.proto, pc)?.ins : undefined;
+    return insD(replaced ?? ins) - 0x8000;
+  }
+
   protected forLoopStep(pc: number, a: number): boolean {
     const ins = this.cur.proto.bc[pc];
-    const fori = pc + insD(ins) - 0x8000;
+    const fori = pc + this.loopJump(pc);
     const own = this.scev !== undefined && this.scev.fori === fori && this.cur.proto === this.setup.proto && this.slots.get(this.slotOf(a)) === this.scev.idx;
     const loop = own ? this.scev! : this.forLoop(fori, a, false);
     const goesOn = this.forLoopGoesOn(a);
@@ -282,6 +293,8 @@ export abstract class LoopRecorder extends RecorderBase {
       this.guard(op, t, idx, stop);
       this.set(a, idx);
     }
+    // rec_for: the next guard needs a snapshot of its own (this one resumes past or at the loop op).
+    this.needsnap = true;
     return goesOn;
   }
 
@@ -308,12 +321,19 @@ export abstract class LoopRecorder extends RecorderBase {
   /** JFORL/JITERL/JLOOP: a compiled loop. A side trace links to it when the loop goes on. */
   protected compiledLoop(op: OpName, pc: number, a: number, traceNo: number): RecordOutcome {
     const goesOn = op === 'JLOOP' || (op === 'JITERL' ? this.iterLoopGoesOn(a) : this.forLoopGoesOn(a));
-    const decision = compiledLoopLink(this.state(false), { op: op as 'JFORL' | 'JITERL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
+    // rec_loop_jit compares the pc the loop op goes on at (the body, or past a JLOOP) with J->startpc.
+    // rec_loop skips a JLOOP that replaced a LOOP (not one that replaced a RET or an ITERN root).
+    const replaced = this.setup.compiledAt(this.cur.proto, pc)?.ins;
+    const nextPc = op === 'JLOOP' ? pc + (replaced !== undefined && (replaced & 0xff) === BC.LOOP ? 1 : 0) : pc + 1 + this.loopJump(pc);
+    const atStartPc = this.setup.extraLoop === true && this.cur.proto === this.setup.proto && nextPc === this.setup.pc;
+    const decision = compiledLoopLink(this.state(atStartPc), { op: op as 'JFORL' | 'JITERL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
     if (decision.kind === 'abort') throw nyi(decision.reason);
     if (op === 'JFORL') this.forLoopStep(pc, a);
     if (op === 'JITERL') this.iterLoopStep(a);
     if (decision.kind === 'continue') return { kind: 'continue' };
-    this.snapshot(pc);
+    // The trace ends where the loop goes on (J->pc after rec_for/rec_iterl/rec_loop): for an
+    // extra loop that is also where an exit from its next iteration resumes.
+    this.snapshot(nextPc);
     return this.finish(decision.link.kind, decision.link.target);
   }
 

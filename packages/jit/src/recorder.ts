@@ -10,7 +10,7 @@ import {
   FPMATH_NAMES, REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, TraceBuilder, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
-import { BC, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, tagOf, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
+import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
 import { IndexRecorder } from './recorder-index';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
@@ -43,8 +43,10 @@ const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Re
 const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
 
 const UV_IMMUTABLE = 0x4000;
+/** The IR types whose values are false in a condition. */
+const FALSY_TYPES: ReadonlySet<IRTypeName> = new Set(['nil', 'fal']);
 /** Builtins without side effects that LuaJIT records and that run here through ff_call. */
-const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format']);
+const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format', 'ffi.new', 'ffi.cast']);
 const FF_CALL_ARGS = 3;
 
 export class Recorder extends IndexRecorder {
@@ -157,13 +159,22 @@ export class Recorder extends IndexRecorder {
         this.branch(equal ? 'EQ' : 'NE', 'num', x, this.b.knum(proto.knum[d]), pc, equal === (op === 'ISEQN'));
         return { kind: 'continue' };
       }
-      case 'ISEQV': case 'ISNEV': {
-        const x = this.getNum(a);
-        const y = this.getNum(d);
-        const equal = this.num(a) === this.num(d);
-        this.branch(equal ? 'EQ' : 'NE', 'num', x, y, pc, equal === (op === 'ISEQV'));
+      case 'ISEQV': case 'ISNEV':
+        return this.equality(op, pc, a, d);
+      case 'IST': case 'ISF': case 'ISTC': case 'ISFC': {
+        // Truthiness follows from the slot's guarded type: no guard of its own (rec_comp's IST*).
+        const x = this.get(d);
+        const truthy = !FALSY_TYPES.has(this.b.typeOf(x));
+        if ((op === 'ISTC' && truthy) || (op === 'ISFC' && !truthy)) this.set(a, x);
         return { kind: 'continue' };
       }
+      case 'NOT':
+        this.set(a, FALSY_TYPES.has(this.b.typeOf(this.get(d))) ? REF_TRUE : REF_FALSE);
+        return { kind: 'continue' };
+      case 'ISEQP': case 'ISNEP':
+        // Equal to nil, false or true exactly when the slot has that type, which its guard fixed.
+        this.get(a);
+        return { kind: 'continue' };
       case 'JMP': case 'FUNCV':
         return { kind: 'continue' };
       case 'LOOP':
@@ -224,6 +235,33 @@ export class Recorder extends IndexRecorder {
     }
   }
 
+  /**
+   * ISEQV/ISNEV (rec_comp's equality): numbers compare by value; values of different types
+   * are never equal (decided by their guards); strings, functions and tables by identity,
+   * unless two distinct tables may have __eq, which is NYI here.
+   */
+  private equality(op: OpName, pc: number, a: number, d: number): RecordOutcome {
+    const [va, vd] = [this.vm.stack.get(this.cur.rtBase + 8 * a), this.vm.stack.get(this.cur.rtBase + 8 * d)];
+    if (typeof va === 'number' && typeof vd === 'number') {
+      const equal = va === vd;
+      this.branch(equal ? 'EQ' : 'NE', 'num', this.getNum(a), this.getNum(d), pc, equal === (op === 'ISEQV'));
+      return { kind: 'continue' };
+    }
+    const [x, y] = [this.get(a), this.get(d)];
+    const [tx, ty] = [this.b.typeOf(x), this.b.typeOf(y)];
+    if (tx !== ty || FALSY_TYPES.has(tx) || tx === 'tru') return { kind: 'continue' };
+    if (tx !== 'str' && tx !== 'tab' && tx !== 'fun') throw nyi('NYIBC', `comparison of ${tx} values`);
+    const equal = va === vd;
+    if (!equal && va instanceof LuaTable && vd instanceof LuaTable) {
+      // Distinct tables are unequal only while neither has a metatable (which could hold __eq).
+      if (va.metatable || vd.metatable) throw nyi('NYIBC', '__eq of tables');
+      this.metatable(x, va);
+      this.metatable(y, vd);
+    }
+    this.branch(equal ? 'EQ' : 'NE', tx, x, y, pc, equal === (op === 'ISEQV'));
+    return { kind: 'continue' };
+  }
+
   private arith(op: ArithOp, name: OpName, ins: number): RecordOutcome {
     const a = insA(ins);
     const kb = insB(ins);
@@ -265,9 +303,9 @@ export class Recorder extends IndexRecorder {
     const uv = fn.upvalues[d];
     const value = uv.closed ? uv.value : this.vm.stack.get(uv.address);
     const closure = this.get(-2);
-    if (this.cur.proto.uv[d] & UV_IMMUTABLE && this.cur.proto.closures <= 1 && (typeof value === 'number' || value instanceof LuaFunction)) {
+    if (this.cur.proto.uv[d] & UV_IMMUTABLE && this.cur.proto.closures <= 1 && (typeof value === 'number' || value instanceof LuaFunction || value instanceof LuaCdata)) {
       if (!isConstRef(closure)) this.guard('EQ', 'fun', closure, this.raw(closureBits, 'fun'));
-      this.set(a, typeof value === 'number' ? this.b.knum(value) : this.raw((BigInt(tagOf(value)) << 32n) | BigInt(value.handle), 'fun'));
+      this.set(a, typeof value === 'number' ? this.b.knum(value) : this.raw(this.bitsOf(value), luaType(value)));
       return { kind: 'continue' };
     }
     const alias = this.upvalueAlias(closure, d);
@@ -361,7 +399,7 @@ export class Recorder extends IndexRecorder {
     if (!HELPER_RECORDED.has(fn.name) || nargs > FF_CALL_ARGS) return undefined;
     const values = Array.from({ length: nargs }, (_, i) => this.vm.stack.get(this.cur.rtBase + 8 * (arg + i)));
     // Only plain values: a table or userdata may have __tostring, which would run Lua inside a trace.
-    if (fn.name !== 'select' && !values.every((v) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString)) return undefined;
+    if (fn.name !== 'select' && !values.every((v) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString || v instanceof LuaCdata)) return undefined;
     let results: LuaValue[];
     try {
       results = this.vm.runBuiltin(fn, values);

@@ -224,10 +224,10 @@ export class TracingJit {
     return parent.start.kind === 'side' ? this.rootOf(parent.start) : parent.number;
   }
 
-  private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>, baseSlot = 0): void {
+  private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>, baseSlot = 0, extraLoop = false): void {
     const number = this.nextNumber;
     const recorder = new Recorder(this.vm, {
-      number, start, root: this.rootOf(start), proto, pc, base, baseSlot, inherited,
+      number, start, root: this.rootOf(start), proto, pc, base, baseSlot, inherited, extraLoop,
       compiledAt: (p, at) => this.rootAt.get(this.key(p, at)),
       policy: this.options.policy ?? 'fixed',
       innerLoopLeft: (p, at) => this.penalties.innerLoopLeft(p.bcAddress + 4 * at),
@@ -484,7 +484,8 @@ export class TracingJit {
     const proto = fn.proto!;
     const pc = (Number(snap.pc) - proto.bcAddress) >>> 2;
     const inherited = new Map(t.exitMaps[exit].filter((e) => !(e.flags & SNAP_FLAGS.NORESTORE)).map((e) => [e.slot, e.type] as const));
-    this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited, snap.baseAdjust);
+    const extraLoop = exit === 0 && t.trace.snapshots[0].entries.length === 0;
+    this.startRecording(proto, pc, base, { kind: 'side', parent: t.trace.number, exit }, inherited, snap.baseAdjust, extraLoop);
     // Too many tries or too many side traces for this root: a stub that goes back to the interpreter.
     if (verdict === 'interp-stub') this.recorded(this.recording!.recorder.stopToInterpreter());
   }

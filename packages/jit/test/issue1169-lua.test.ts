@@ -1,5 +1,6 @@
-// LuaJIT #1169 from Lua source. fixtures/corpus/issue1169_num17.lua (17 live numbers) and
-// fixtures/lj-1169-repro-num.lua (the reference reproducer with its ffi locals as numbers):
+// LuaJIT #1169 from Lua source. fixtures/corpus/issue1169_num17.lua (17 live numbers),
+// fixtures/lj-1169-repro.lua (the reference reproducer itself, 13 live int64_t cdata) and
+// fixtures/lj-1169-repro-num.lua (the same with its ffi locals as numbers):
 // - under --policy luajit-2022 the JIT builds Debian LuaJIT's graph: side trace 5 (4/0)
 //   stopping with down-recursion, then the DOWNREC restart as trace 6 (rows compared with the
 //   recorded .jv), and the monitor stops the run at 5's first self-link: a side-entry
@@ -21,7 +22,7 @@ function run(file: string, policy: LinkPolicy) {
   return { jit, output, violation, log };
 }
 
-describe.each(['corpus/issue1169_num17.lua', 'lj-1169-repro-num.lua'])('%s', (file) => {
+describe.each(['corpus/issue1169_num17.lua', 'lj-1169-repro.lua', 'lj-1169-repro-num.lua'])('%s', (file) => {
   test('luajit-2022: side trace 5 (4/0) down-recurses and the monitor reports the drift of trace 4\'s frame', () => {
     const { jit, violation, log } = run(file, 'luajit-2022');
     const five = log.find((e) => e.kind === 'trace' && e.trace === 5);
@@ -50,4 +51,26 @@ test('issue1169_num17 under luajit-2022 agrees with Debian LuaJIT\'s log up to w
   expect(log).toHaveLength(7);
   const { rows } = compareJvLogs(expected.slice(0, 7), log);
   expect(rows.map((r) => (r.status === 'differ' ? r.fields : r.status))).toEqual(Array(7).fill('agree'));
+});
+
+describe('the ffi reproducer lj-1169-repro.lua', () => {
+  const recorded = (file: string) => parseJvLog(fs.readFileSync(path.join(FIXTURES, file), 'latin1'), file).traces.map((t) => t.entry);
+
+  test('luajit-2022 agrees with Debian LuaJIT\'s log (scripts/record-repro-jv.sh) up to where the monitor stops the run', () => {
+    const { log } = run('lj-1169-repro.lua', 'luajit-2022');
+    const expected = recorded('lj-1169-repro.jv');
+    // Debian goes on to trace 7 and segfaults; the monitor stops the run at trace 5's self-link.
+    expect(log).toHaveLength(7);
+    const { rows } = compareJvLogs(expected.slice(0, 7), log);
+    expect(rows.map((r) => (r.status === 'differ' ? r.fields : r.status))).toEqual(Array(7).fill('agree'));
+  });
+
+  test('fixed agrees with LuaJIT head\'s log (the reference\'s section 7.2) line for line', () => {
+    const { log, output } = run('lj-1169-repro.lua', 'fixed');
+    const expected = recorded('lj-1169-repro.head.jv');
+    expect(log).toHaveLength(expected.length);
+    const { rows } = compareJvLogs(expected, log);
+    expect(rows.map((r) => (r.status === 'differ' ? r.fields : r.status))).toEqual(Array(expected.length).fill('agree'));
+    expect(output).toBe('ok\n');
+  });
 });

@@ -18,7 +18,7 @@ function runWithJit(source: string, name: string, jitOptions: string): { output:
   const vm = new LuaInterpreter({ output: (t) => (output += t), jit: true, jitOptions, hooks: jit.hooks, maxInstructions: 5e7 });
   jit.attach(vm);
   try {
-    vm.run(compileLua(source, name));
+    vm.run(compileLua(source, name), vm.setScriptArguments(name, ['a1', 'a2']));
   } catch (e) {
     if (!(e instanceof LuaRuntimeError)) throw e;
     return { output, error: `${e.location}: ${e.message}`, traces: jit.traces.length };

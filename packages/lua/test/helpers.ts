@@ -8,6 +8,9 @@ export const CORPUS = path.join(REPO, 'fixtures/corpus');
 export const CONFORMANCE = path.join(__dirname, 'conformance');
 export const BYTECODE_FIXTURES = path.join(__dirname, 'fixtures/bytecode');
 
+/** The script arguments every conformance case is recorded with. */
+export const CASE_ARGUMENTS = ['a1', 'a2'];
+
 export interface Outcome {
   output: string;
   /** `location: message` of the typed error, if the run failed. */
@@ -19,7 +22,8 @@ export function runChunk(source: string, chunkname: string, options: Partial<Int
   let output = '';
   const vm = new LuaInterpreter({ ...options, output: (text) => (output += text) });
   try {
-    vm.run(compileLua(source, chunkname));
+    // Conformance cases are recorded as `lua5.1 case.lua a1 a2` (scripts/record-conformance.sh).
+    vm.run(compileLua(source, chunkname), vm.setScriptArguments(chunkname, CASE_ARGUMENTS));
     return { output, vm };
   } catch (err) {
     const e = err as Error & { location?: string };

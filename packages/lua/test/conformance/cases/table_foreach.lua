@@ -1,0 +1,22 @@
+-- oracle: luajit
+-- table.foreach and table.foreachi: visiting order, early results and argument errors.
+table.foreachi({'a', 'b', 'c'}, print)
+print(table.foreachi({10, 20, 30}, function(i, v) if v == 20 then return i, 'second' end end))
+print(table.foreachi({10, 20}, function() return false end))
+print(select('#', table.foreachi({}, print)), select('#', table.foreachi({1}, function() end)))
+local n = 0
+table.foreachi({1, 2, 3}, function(i, v) n = n + v end)
+print(n)
+table.foreach({'x', 'y'}, print)
+table.foreach({key = 'value'}, print)
+print(table.foreach({5, 6, 7}, function(k, v) if k == 2 then return v * 2, 'dropped' end end))
+print(select('#', table.foreach({}, print)))
+local proxy = setmetatable({1, 2}, {__index = function(_, k) return 'idx' .. k end})
+table.foreachi(proxy, print)
+print(pcall(table.foreachi, {1}, function() error('cb failed') end))
+print(pcall(table.foreachi))
+print(pcall(table.foreachi, {}))
+print(pcall(table.foreachi, {}, 1))
+print(pcall(table.foreach, 1, print))
+print(pcall(table.foreach, {}, setmetatable({}, {__call = print})))
+table.foreach({}, 'print')
