@@ -46,6 +46,8 @@ describe.each(['', 'hotloop=1,hotexit=1'])('JIT options "%s"', (options) => {
       expect([file, run.output]).toEqual([file, expected]);
       expect([file, run.error !== undefined]).toEqual([file, fs.existsSync(path.join(CONFORMANCE, 'expected', `${name}.err`))]);
       if (run.traces > 0) traced++;
+      // The jit_* cases reproduce JIT-on/off differences found before: they must really be traced.
+      if (options && file.startsWith('jit_')) expect([file, run.traces > 0]).toEqual([file, true]);
     }
     // With hotloop=1 the numeric loops among the cases are traced (the recorder aborts on calls, tables and strings so far).
     if (options) expect(traced).toBeGreaterThanOrEqual(5);
