@@ -12,6 +12,7 @@ import {
 import { FuncState } from './funcstate';
 import type { TemplateTable } from './proto';
 import { ScopeCompiler } from './scopes';
+import { decodeStringLiteral } from './strlit';
 import { CTYPE_NAMES, wrap } from './ctype';
 
 export type Expr = ast.Expression;
@@ -373,7 +374,7 @@ function hsize2hbits(s: number): number {
 }
 
 function stringValue(node: ast.StringLiteral): string {
-  return node.value ?? '';
+  return decodeStringLiteral(node.raw);
 }
 
 /** A constant's value for a template table; null for nil (the key stays absent). */

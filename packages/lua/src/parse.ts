@@ -19,7 +19,9 @@ interface LuaparseLexer {
 }
 const lexer = luaparse as unknown as LuaparseLexer;
 
-const OPTIONS = { locations: true, ranges: true, comments: false, luaVersion: 'LuaJIT', encodingMode: 'pseudo-latin1' } as const;
+// No encodingMode: string literals are decoded from their raw text (strlit.ts), since with a
+// decoded value luaparse's parser takes a string "end" for the keyword (`return "end"`).
+const OPTIONS = { locations: true, ranges: true, comments: false, luaVersion: 'LuaJIT' } as const;
 
 export function parseLua(source: string, chunkname: string): Chunk {
   try {
@@ -27,7 +29,8 @@ export function parseLua(source: string, chunkname: string): Chunk {
   } catch (err) {
     const e = err as LuaparseError;
     if (typeof e.line !== 'number') throw err;
-    const message = e.message.replace(/^\[\d+:\d+\] /, '');
+    // luaparse's `unexpected number '42' near '<eof>'` is Lua's `unexpected symbol near '42'`.
+    const message = e.message.replace(/^\[\d+:\d+\] /, '').replace(/^unexpected \w+ ('.*') near '.*'$/, 'unexpected symbol near $1');
     throw new LuaSyntaxError(`${chunkname}:${e.line}:${e.column + 1}`, message);
   }
 }

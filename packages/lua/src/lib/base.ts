@@ -156,13 +156,13 @@ export const baseLibrary: Library = (vm) => {
       loadfile: (args, call) => {
         const name = optString(args, 0, '', call);
         const text = name === '' ? vm.host.readStdin?.() : vm.host.readFile?.(name);
-        if (text === undefined) return [undefined, str(`cannot open ${name}`)];
+        if (text === undefined) return [undefined, str(`cannot open ${name}: No such file or directory`)];
         return loadChunk(vm, text, name === '' ? '=stdin' : `@${name}`);
       },
       dofile: (args, call) => {
         const name = optString(args, 0, '', call);
         const text = name === '' ? vm.host.readStdin?.() : vm.host.readFile?.(name);
-        if (text === undefined) return call.error(str(`cannot open ${name}`), 0);
+        if (text === undefined) return call.error(str(`cannot open ${name}: No such file or directory`), 0);
         const loaded = loadChunk(vm, text, name === '' ? '=stdin' : `@${name}`);
         if (loaded[0] === undefined) return call.error(loaded[1], 0);
         return call.call(loaded[0], []);
