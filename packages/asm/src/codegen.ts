@@ -4,7 +4,7 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH_OFFSETS, LUA_STACK_LIMIT, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
   ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
@@ -123,14 +123,16 @@ class TraceCodegen {
 
   /**
    * A trace whose snapshots move BASE up (inlined calls, up-recursion) checks first that the
-   * frames it may build stay below LUA_STACK_LIMIT, and else leaves through exit 0, so the
-   * interpreter reaches its own "stack overflow" (asm_stack_check).
+   * frames it may build stay below the running thread's stack limit (its cell on the global
+   * page, as asm_stack_check loads L->maxstack), and else leaves through exit 0, so the
+   * interpreter reaches its own "stack overflow".
    */
   private stackCheck(): void {
     const snaps = this.trace.snapshots;
     if (!snaps.some((s) => s.baseAdjust > 0)) return;
     const need = Math.max(...snaps.map((s) => s.baseAdjust + s.nslots));
-    this.e.emit('cmp', [gpr(RDX_BASE), imm(LUA_STACK_LIMIT - SLOT_BYTES * need, 32)]);
+    this.e.emit('lea', [gpr(TMP), mem(RDX_BASE, SLOT_BYTES * need, 64)]);
+    this.e.emit('cmp', [gpr(TMP), mem(R14_DISPATCH, DISPATCH_OFFSETS.stackLimit, 64)]);
     this.e.emit('j', [rel(this.input.stackOverflowExit, 32)], { cond: COND.a, long: true, note: 0 });
   }
 

@@ -3,7 +3,7 @@
 // trace (start, spadjust, parent and exit of side traces) with the monitor.
 import type { AssembledSet } from '@tracesim/asm';
 import { Cpu, HostStackMonitor, Memory } from '@tracesim/cpu-sim';
-import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
+import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, LUA_STACK_LIMIT, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { hex, ReplayInputError } from './errors';
 
 /** The regions trace code and the exit handler use; the global page also holds the backend's scratch cells. */
@@ -28,6 +28,8 @@ export interface TraceMachine {
 export function createMachine(setup: MonitorSetup): TraceMachine {
   const memory = setup.memory ?? new Memory();
   for (const region of TRACE_REGIONS) if (!memory.isMapped(region.base)) memory.map(region.base, region.size, region.perm, region.name);
+  // Replay runs on the main thread's stack; with an interpreter, it keeps this cell up to date.
+  if (!setup.memory) memory.write64(DISPATCH + DISPATCH_OFFSETS.stackLimit, BigInt(LUA_STACK_LIMIT));
   const cpu = new Cpu(memory);
   const monitor = new HostStackMonitor(cpu, {
     rsp0: RSP0,

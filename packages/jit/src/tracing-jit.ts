@@ -175,6 +175,7 @@ export class TracingJit {
     // The recorder encodes values through the helper-result cell on the global page.
     const global = REGIONS.global;
     if (!vm.mem.isMapped(global.base)) vm.mem.map(global.base, global.size, global.perm, global.name);
+    vm.publishStackLimit();
   }
 
   private key(proto: Proto, pc: number): number {

@@ -5,7 +5,7 @@
 // The loop itself is dispatch.ts; calls and frames calls.ts; metamethods meta.ts; coroutines
 // coroutine.ts.
 import { Memory } from '@tracesim/cpu-sim';
-import { LUA_STACK_LIMIT, PAGE_SIZE, REGIONS } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, LUA_STACK_LIMIT, PAGE_SIZE, REGIONS } from '@tracesim/machine';
 import { BC, OP_NAMES, insA } from './bytecode';
 import type { OpName } from './bytecode';
 import { Calls, ENTERED, RETURNED_TO_C } from './calls';
@@ -157,8 +157,23 @@ export class LuaInterpreter {
   callNargs = 0;
   /** While a builtin runs: the first free slot above its arguments (callValue builds C frames there). */
   top: number = STACK_BASE;
+  private running!: LuaThread;
+
   /** The running coroutine (the main thread outside any). */
-  thread: LuaThread;
+  get thread(): LuaThread {
+    return this.running;
+  }
+
+  set thread(t: LuaThread) {
+    this.running = t;
+    this.publishStackLimit();
+  }
+
+  /** Writes the running thread's stack limit where compiled traces read it (their stack check), once the global page exists. */
+  publishStackLimit(): void {
+    const cell = DISPATCH + DISPATCH_OFFSETS.stackLimit;
+    if (this.mem.isMapped(cell)) this.mem.write64(cell, BigInt(this.running.stackLimit));
+  }
   readonly mainThread: LuaThread;
   budget: number;
   readonly nextFn: LuaFunction;

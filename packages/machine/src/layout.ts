@@ -73,6 +73,8 @@ export const DISPATCH_OFFSETS = {
   savedBase: 0x100,
   /** Where the table-load helper leaves the TValue it read, for the trace's XLOAD. */
   helperResult: 0x120,
+  /** The running thread's stack limit (L->maxstack): the interpreter writes it on every coroutine switch. */
+  stackLimit: 0x130,
   /** A 16-byte cell a parallel move parks one value in to break a cycle. */
   moveTemp: 0x110,
   /** The parent-transfer area: a side trace's head copies the values it inherits here first. */
