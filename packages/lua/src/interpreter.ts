@@ -22,6 +22,7 @@ import type { Proto, TemplateTable } from './proto';
 import { UV_LOCAL } from './proto';
 import { FRAME_C, FRAME_CONT, FRAME_DELTA_MASK, FRAME_VARG, LuaStack, frameType, isLuaFrame } from './stack';
 import { slotName } from './slotname';
+import { stackLevel } from './stack-levels';
 import { LuaTable } from './table';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, Upvalue, typeName } from './value';
 import type { BuiltinCall, LuaValue } from './value';
@@ -703,18 +704,7 @@ export class LuaInterpreter {
 
   /** The function `level` frames up (1 = the running Lua function), or null beyond the thread's bottom. */
   functionAtLevel(level: number): LuaFunction | null {
-    let b = this.base;
-    let fn: LuaFunction = this.cl;
-    for (let l = 1; l < level; ) {
-      if (b <= this.thread.stackBase + 16) return null;
-      const link = this.stack.link(b - 8);
-      const type = frameType(link);
-      b = type === 0 ? b - 16 - 8 * insA(this.mem.read32(link - 4)) : b - (link & FRAME_DELTA_MASK);
-      if (type === FRAME_VARG) continue;
-      fn = this.functionAt(b);
-      l++;
-    }
-    return fn;
+    return stackLevel(this, level)?.fn ?? null;
   }
 
   /**

@@ -4,6 +4,7 @@ import type { LuaInterpreter } from '../interpreter';
 import type { LuaTable } from '../table';
 import { baseLibrary } from './base';
 import { coroutineLibrary } from './coroutine';
+import { debugLibrary } from './debug';
 import { ffiLibrary } from './ffi';
 import { ioLibrary } from './io';
 import { osLibrary } from './os';
@@ -26,6 +27,7 @@ const LIBRARIES: readonly (readonly [path: string, library: Library])[] = [
   ['io', ioLibrary],
   ['os', osLibrary],
   ['ffi', ffiLibrary],
+  ['debug', debugLibrary],
   ['package', packageLibrary],
 ];
 
