@@ -228,6 +228,27 @@ export abstract class RecorderBase {
     return ref;
   }
 
+  /** An arithmetic or for-loop operand: a number, or a string that converts to one. */
+  protected getArith(reg: number): Ref {
+    const ref = this.get(reg);
+    return this.b.typeOf(ref) === 'str' ? this.stringToNumber(reg, ref) : this.getNum(reg);
+  }
+
+  /**
+   * A numeric string used as a number (lj_opt_narrow_arith's and rec_for's STRTO): converted
+   * by tonumber through ff_call, whose result the trace guards to be a number, so a string
+   * that does not convert leaves the trace and the interpreter raises the error.
+   */
+  private stringToNumber(reg: number, ref: Ref): Ref {
+    const v = this.vm.stack.get(this.cur.rtBase + 8 * reg);
+    const tonumber = this.vm.heap.builtinNamed('tonumber')!;
+    if (!(v instanceof LuaString) || typeof this.vm.runBuiltin(tonumber, [v])[0] !== 'number') throw nyi('NYIBC', 'arithmetic on a non-numeric string');
+    const cell = this.b.call('ff_call', [this.raw(this.bitsOf(tonumber), 'fun'), this.b.kint(1), ref, REF_NIL, REF_NIL]);
+    const num = this.b.emit('XLOAD', 'num', cell, 0, true)!;
+    this.guardSince = true;
+    return num;
+  }
+
   protected set(reg: number, ref: Ref): void {
     const slot = this.slotOf(reg);
     this.slots.set(slot, ref);

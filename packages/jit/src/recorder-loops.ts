@@ -304,6 +304,7 @@ export abstract class LoopRecorder extends RecorderBase {
 
   /** FORI (rec_for): the direction guard of rec_for_check, a guard for whether the body runs at all, then the visible index. */
   protected forLoopEntry(pc: number, a: number): RecordOutcome {
+    // A numeric-string start, stop or step (converted in place by the interpreter's FORI): NYI here.
     const idx = this.getNum(a);
     const stop = this.getNum(a + 1);
     const step = this.getNum(a + 2);

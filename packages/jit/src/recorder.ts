@@ -107,7 +107,7 @@ export class Recorder extends IndexRecorder {
         this.set(a, [REF_NIL, REF_FALSE, REF_TRUE][d]);
         return { kind: 'continue' };
       case 'UNM':
-        this.set(a, this.b.arith('NEG', 'num', this.getNum(d)));
+        this.set(a, this.b.arith('NEG', 'num', this.getArith(d)));
         return { kind: 'continue' };
       case 'UGET':
         return this.uget(a, d);
@@ -267,8 +267,8 @@ export class Recorder extends IndexRecorder {
     const kb = insB(ins);
     const kc = insC(ins);
     const knum = (): Ref => this.b.knum(this.cur.proto.knum[kc]);
-    const left = ARITH_NV[name] ? knum() : this.getNum(kb);
-    const right = ARITH_VN[name] ? knum() : ARITH_NV[name] ? this.getNum(kb) : this.getNum(kc);
+    const left = ARITH_NV[name] ? knum() : this.getArith(kb);
+    const right = ARITH_VN[name] ? knum() : ARITH_NV[name] ? this.getArith(kb) : this.getArith(kc);
     this.set(a, this.b.arith(op, 'num', left, right));
     return { kind: 'continue' };
   }
