@@ -251,9 +251,28 @@ export abstract class ExprCompiler extends ScopeCompiler {
     return list.length;
   }
 
+  /**
+   * The line of the token before source offset `at` (ls->lastline while the next token is
+   * still unread): whitespace and `--` line comments are skipped.
+   */
+  private lineBefore(at: number, line: number): number {
+    for (let i = at - 1; i >= 0; i--) {
+      const ch = this.source[i];
+      if (ch === '\n') {
+        line--;
+        // The line just left may end in a comment: continue from where it starts.
+        const start = this.source.lastIndexOf('\n', i - 1) + 1;
+        const dash = this.source.slice(start, i).indexOf('--');
+        if (dash >= 0) i = start + dash;
+      } else if (ch !== ' ' && ch !== '\t' && ch !== '\r') return line;
+    }
+    return line;
+  }
+
   private table(node: ast.TableConstructorExpression, e: ExpDesc): void {
     const fs = this.fs;
-    this.line = node.loc!.start.line;
+    // TNEW/TDUP is emitted before the '{' is read (expr_table): at the previous token's line.
+    this.line = this.lineBefore((node as { range?: [number, number] }).range![0], node.loc!.start.line);
     let template: Array<[number | string | boolean, number | string | boolean | null]> | null = null;
     let vcall = false, needarr = false;
     let narr = 1;
@@ -335,6 +354,8 @@ export abstract class ExprCompiler extends ScopeCompiler {
       else if (n > 0x7ff) n = 0x7ff;
       fs.bc[pc] = withD(fs.bc[pc], n | (hsize2hbits(nhash) << 11));
     }
+    // The constructor's '}' is the last token read: what follows is emitted at its line.
+    this.line = node.loc!.end.line;
   }
 
   protected body(node: ast.FunctionDeclaration, e: ExpDesc, needself: boolean, line: number): void {

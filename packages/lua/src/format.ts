@@ -1,16 +1,52 @@
-// string.format: C printf conversions (%d %i %u %c %o %x %X %e %E %f %g %G %q %s %%) with
-// flags, width and precision, applied to Lua values the way Lua 5.1's str_format does.
+// string.format: C printf conversions (%d %i %u %c %o %x %X %a %A %e %E %f %g %G %q %s %%)
+// with flags, width and precision, parsed and applied to Lua values as LuaJIT's lj_strfmt does:
+// widths and precisions of at most two digits, integers through a 64-bit conversion, %a in
+// normalised hex, %q with LuaJIT's decimal escapes.
 import { formatE, formatF, formatG } from './numfmt';
 
 export interface FormatArgs {
   readonly count: number;
   number(i: number): number;
+  /** An integer conversion's operand: C's (int64_t) cast of the number, or an int64 cdata's bits. */
+  integer(i: number): bigint;
   string(i: number): string;
-  /** Raises `bad argument #n to 'format' (msg)`. */
-  fail(i: number, msg: string): never;
+  /** Raises `invalid option '%…' to 'format'`. */
+  invalid(option: string): never;
 }
 
-const SPEC = /%([-+ #0]*)(\d*)(?:\.(\d*))?([diucoxXeEfgGqs%])?/y;
+const FLAGS = '-+ #0';
+const CONVERSIONS = 'diucoxXaAeEfgGqs';
+
+interface Spec {
+  readonly flags: string;
+  readonly width: number;
+  readonly prec: number | undefined;
+  readonly conv: string;
+  /** Index just past the specification. */
+  readonly end: number;
+}
+
+/** lj_strfmt_parse for the specification at `pct`: flags, a width and a precision of up to two digits each, a conversion. */
+function parseSpec(fmt: string, pct: number, args: FormatArgs): Spec {
+  let i = pct + 1;
+  while (i < fmt.length && FLAGS.includes(fmt[i])) i++;
+  const flags = fmt.slice(pct + 1, i);
+  const digits = (): string => {
+    const from = i;
+    while (i < fmt.length && i - from < 2 && /\d/.test(fmt[i])) i++;
+    if (/\d/.test(fmt[i] ?? '')) args.invalid(fmt.slice(pct, i + 1));
+    return fmt.slice(from, i);
+  };
+  const widthText = digits();
+  let prec: number | undefined;
+  if (fmt[i] === '.') {
+    i++;
+    prec = Number(digits() || '0');
+  }
+  const conv = fmt[i] ?? '';
+  if (!CONVERSIONS.includes(conv) || conv === '') args.invalid(fmt.slice(pct, i + 1));
+  return { flags, width: widthText === '' ? 0 : Number(widthText), prec, conv, end: i + 1 };
+}
 
 export function formatString(fmt: string, args: FormatArgs): string {
   let out = '';
@@ -23,38 +59,38 @@ export function formatString(fmt: string, args: FormatArgs): string {
       break;
     }
     out += fmt.slice(i, pct);
-    SPEC.lastIndex = pct;
-    const m = SPEC.exec(fmt)!;
-    i = SPEC.lastIndex;
-    const [, flags, widthText, precText, conv] = m;
-    if (conv === '%' && m[0] === '%%') {
+    if (fmt[pct + 1] === '%') {
       out += '%';
+      i = pct + 2;
       continue;
     }
-    if (conv === undefined || conv === '%') args.fail(argi + 1, `invalid option '%${fmt[pct + 1 + flags.length + widthText.length] ?? ''}' to 'format'`);
-    if (widthText.length > 2 || (precText?.length ?? 0) > 2) args.fail(argi + 1, "invalid format (width or precision too long)");
+    const { flags, width, prec, conv, end } = parseSpec(fmt, pct, args);
+    i = end;
     argi++;
-    const width = widthText === '' ? 0 : Number(widthText);
-    const prec = precText === undefined ? undefined : precText === '' ? 0 : Number(precText);
     let body: string;
     let numeric = true;
     switch (conv) {
       case 'd': case 'i': {
-        const n = Math.trunc(args.number(argi));
-        body = integerDigits(Math.abs(n), 10, prec);
-        body = sign(n < 0, flags) + body;
+        const n = args.integer(argi);
+        body = sign(n < 0n, flags) + integerDigits(n < 0n ? -n : n, 10, prec);
         break;
       }
-      case 'u': body = integerDigits(toUnsigned(args.number(argi)), 10, prec); break;
-      case 'o': body = (flags.includes('#') ? '0' : '') + integerDigits(toUnsigned(args.number(argi)), 8, prec); break;
+      case 'u': body = integerDigits(BigInt.asUintN(64, args.integer(argi)), 10, prec); break;
+      case 'o': body = (flags.includes('#') ? '0' : '') + integerDigits(BigInt.asUintN(64, args.integer(argi)), 8, prec); break;
       case 'x': case 'X': {
-        const n = toUnsigned(args.number(argi));
+        const n = BigInt.asUintN(64, args.integer(argi));
         body = integerDigits(n, 16, prec);
         if (flags.includes('#') && n !== 0n) body = '0x' + body;
         if (conv === 'X') body = body.toUpperCase();
         break;
       }
       case 'c': body = String.fromCharCode(args.number(argi) & 0xff); numeric = false; break;
+      case 'a': case 'A': {
+        const n = args.number(argi);
+        body = sign(n < 0 || Object.is(n, -0), flags) + hexFloat(Math.abs(n), prec, flags.includes('#'));
+        if (conv === 'A') body = body.toUpperCase();
+        break;
+      }
       case 'e': case 'E': {
         const n = args.number(argi);
         body = sign(n < 0 || Object.is(n, -0), flags) + formatE(Math.abs(n), prec ?? 6);
@@ -97,10 +133,6 @@ function integerDigits(n: number | bigint, radix: number, prec: number | undefin
   return prec !== undefined && digits.length < prec ? digits.padStart(prec, '0') : digits;
 }
 
-/** C's cast of a double to an unsigned 64-bit integer via long (LUA_INTFRM_T). */
-function toUnsigned(n: number): bigint {
-  return BigInt.asUintN(64, BigInt(Math.trunc(Number.isFinite(n) ? n : 0)));
-}
 
 function pad(body: string, width: number, flags: string, zeroAllowed: boolean): string {
   if (body.length >= width) return body;
@@ -112,14 +144,54 @@ function pad(body: string, width: number, flags: string, zeroAllowed: boolean): 
   return body.padStart(width);
 }
 
+/** lj_strfmt's %q: control characters as decimal escapes (three digits before a digit), a newline escaped as itself. */
 function quote(s: string): string {
   let out = '"';
-  for (const ch of s) {
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i];
+    const c = s.charCodeAt(i);
     if (ch === '"' || ch === '\\') out += '\\' + ch;
     else if (ch === '\n') out += '\\\n';
-    else if (ch === '\r') out += '\\r';
-    else if (ch === '\0') out += '\\000';
+    else if (c < 32 || c === 127) out += /\d/.test(s[i + 1] ?? '') ? `\\${String(c).padStart(3, '0')}` : `\\${c}`;
     else out += ch;
   }
   return out + '"';
+}
+
+/** C's %a of a non-negative double, normalised (subnormals too, as LuaJIT prints them). */
+function hexFloat(n: number, prec: number | undefined, alt: boolean): string {
+  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : 'inf';
+  if (n === 0) return `0x0${prec ? `.${'0'.repeat(prec)}` : alt ? '.' : ''}p+0`;
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, n);
+  const bits = view.getBigUint64(0);
+  let exp = Number((bits >> 52n) & 0x7ffn);
+  let mant = bits & ((1n << 52n) - 1n);
+  if (exp === 0) {
+    // A subnormal: shift its leading 1 up to the implicit bit.
+    exp = 1;
+    while (!(mant & (1n << 52n))) {
+      mant <<= 1n;
+      exp--;
+    }
+    mant &= (1n << 52n) - 1n;
+  }
+  let lead = 1n;
+  let digits = mant.toString(16).padStart(13, '0');
+  if (prec !== undefined && prec < 13) {
+    // Round to `prec` hex digits, half to even.
+    const drop = BigInt(4 * (13 - prec));
+    const full = (1n << 52n) | mant;
+    let kept = full >> drop;
+    const rest = full & ((1n << drop) - 1n);
+    const half = 1n << (drop - 1n);
+    if (rest > half || (rest === half && (kept & 1n))) kept++;
+    lead = kept >> BigInt(4 * prec);
+    digits = prec === 0 ? '' : (kept & ((1n << BigInt(4 * prec)) - 1n)).toString(16).padStart(prec, '0');
+  } else {
+    digits = prec === undefined ? digits.replace(/0+$/, '') : digits.padEnd(prec, '0');
+  }
+  const e = exp - 1023 + (lead > 1n ? 1 : 0);
+  if (lead > 1n) lead = 1n;
+  return `0x${lead}${digits || alt ? '.' : ''}${digits}p${e >= 0 ? '+' : ''}${e}`;
 }

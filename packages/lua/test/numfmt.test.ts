@@ -44,9 +44,9 @@ test('tostring and string.format agree with LuaJIT on 1500 seeded numbers', () =
   const expected = luajit(numbers);
   const mismatches: string[] = [];
   numbers.forEach((x, i) => {
-    const parts = [formatNumber(x), ...FORMATS.map((f) => formatString(f, { count: 1, number: () => x, string: () => '', fail: () => { throw new Error('fail'); } }))];
+    const parts = [formatNumber(x), ...FORMATS.map((f) => formatString(f, { count: 1, number: () => x, integer: () => BigInt(Math.trunc(x)), string: () => '', invalid: () => { throw new Error('invalid'); } }))];
     if (x === Math.floor(x) && Math.abs(x) < 2 ** 53) {
-      parts.push(formatString('%d|%5d|%x', { count: 3, number: (k) => (k === 3 ? Math.abs(x) : x), string: () => '', fail: () => { throw new Error('fail'); } }));
+      parts.push(formatString('%d|%5d|%x', { count: 3, number: (k) => (k === 3 ? Math.abs(x) : x), integer: (k) => BigInt(k === 3 ? Math.abs(x) : x), string: () => '', invalid: () => { throw new Error('invalid'); } }));
     }
     const actual = parts.join('\t');
     if (actual !== expected[i]) mismatches.push(`${x}: luajit ${expected[i]} tracesim ${actual}`);

@@ -1,0 +1,16 @@
+-- oracle: luajit
+-- string.format as LuaJIT formats: %a, %q, integer conversions, flags, widths and invalid options
+print(string.format("%a %a %a %A %a %a", 1, 0.5, -3.75, 255.5, 0, 1e-310))
+print(string.format("%.3a|%10.2a|%-12a|", 1/3, 2, 3))
+print(string.format("%q", "a\0b\r\n\"\\\1x\2001\0002"))
+print(string.format("%q", 1/3), string.format("%q", 42))
+print(string.format("%d %i %u %x %X %o %c", 3.7, -2.2, 42, 255, 255, 8, 65))
+print(string.format("%5.2f|%-8.3e|%+g|% d|%05d|%#x|%#o|%.0f|%.10g", 3.14159, 12345.678, 1e20, 5, -42, 255, 8, 2.5, 1/3))
+print(string.format("%s %s %s %10s|%-5s|%.2s", nil, true, {} ~= nil, "hi", "ab", "xyz"))
+print(string.format("%g %g %g %g %g", 1e15, 1e16, 0.0001, 0.00001, 100000000000000))
+print(string.format("%e %E %.0e %G", 0, 1.5, 15, 1e-10))
+print(pcall(string.format, "%y", 1), pcall(string.format, "%d"), pcall(string.format, "%d", "x"))
+print(string.format("%d", 2^31), string.format("%d", -2^53), string.format("%x", 2^32 + 5))
+print(pcall(string.format, "%123d", 1), pcall(string.format, "%-----d", 1))
+print(pcall(string.format, "%5%", 1))
+print(string.format("%d %x", 5LL, -1LL), string.format("%5.1f|%-6d|", 1/0, 3))

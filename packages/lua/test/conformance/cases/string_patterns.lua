@@ -1,0 +1,18 @@
+-- oracle: luajit
+-- Lua patterns: find, match, gmatch, gsub with every class, set, quantifier, anchor, capture kind, %b, %f and their errors
+print(string.find("hello world", "o w"), string.find("hello", "l+"), string.find("hello", "(l)(l)"), string.find("a+b", "+", 1, true))
+print(string.match("key = value", "(%w+)%s*=%s*(%w+)"), string.match("2024-01-05", "(%d+)-(%d+)-(%d+)"))
+print(string.match("  trim  ", "^%s*(.-)%s*$"), string.match("abc", "()b()"), string.match("hello", ".-l"), string.match("x", "y"))
+for k, v in string.gmatch("a=1, b=2, c=3", "(%w+)=(%w+)") do io.write(k, ":", v, " ") end print()
+for w in string.gmatch("one two  three", "%a+") do io.write("[", w, "]") end print()
+print(string.gsub("hello world", "o", "0"), string.gsub("hello", "", "-"), string.gsub("abc", "%w", "%0%0"), string.gsub("abc", "(a)(b)", "%2%1"))
+print(string.gsub("$name is $age", "%$(%w+)", { name = "Bob", age = 42 }), string.gsub("abc", ".", function(c) return c:byte() end), string.gsub("aaa", "a", "b", 2))
+print(string.gsub("THE (quick) fox", "%((%w+)%)", "<%1>"), string.find("THE (quick) fox", "%b()"), string.gsub("f(a(b)c)d", "%b()", "X"))
+print(string.find("THE (quick) fox", "%f[%a]%a+"), string.gsub("hello world from lua", "%f[%w]%w+", function(w) return w:upper() end))
+print(string.match("[[x]]", "%[(.*)%]"), string.match("a]b", "[]]"), string.match("a-b", "[a%-]+"), string.match("f00", "[^%d]"))
+print(pcall(string.find, "a", "%"), pcall(string.find, "a", "[a"), pcall(string.find, "a", "(()"), pcall(string.find, "a", "%1"), pcall(string.gsub, "a", "(a)", "%2"))
+print(pcall(string.rep), pcall(string.gsub, "x", "x", true), pcall(string.gsub, "x", "x", function() return {} end))
+print(string.rep("ab", 3, "-"), string.rep("x", 0), ("Hi"):upper(), ("Hi"):lower(), ("abc"):reverse(), string.match("hello", "(h)(e)(l)(l)(o)"))
+print(string.match("abcabc", "(abc)%1"), string.find("x.y", "."), string.match("  x", "^ +"), string.gsub("abc", "^a", "X"), string.gsub("aaa", "^a", "X"))
+print(string.match(" 123abc", "^%s*(%d+)"), string.match("0x1F", "^0[xX](%x+)$"), string.find("", ""), string.find("abc", "c", -1), string.gsub("", "x*", "y"))
+print(string.match("\0a\0", "%z(a)"), string.find("a\nb", "%c"), string.match("hello.world", "%.(%a+)"), string.gsub("one two", "(%w+) (%w+)", "%2 %1 %%"))
