@@ -76,7 +76,12 @@ export function formatString(fmt: string, args: FormatArgs): string {
         break;
       }
       case 'u': body = integerDigits(BigInt.asUintN(64, args.integer(argi)), 10, prec); break;
-      case 'o': body = (flags.includes('#') ? '0' : '') + integerDigits(BigInt.asUintN(64, args.integer(argi)), 8, prec); break;
+      case 'o': {
+        body = integerDigits(BigInt.asUintN(64, args.integer(argi)), 8, prec);
+        // '#' makes the first digit a 0, adding one only when the digits do not start with it.
+        if (flags.includes('#') && !body.startsWith('0')) body = `0${body}`;
+        break;
+      }
       case 'x': case 'X': {
         const n = BigInt.asUintN(64, args.integer(argi));
         body = integerDigits(n, 16, prec);
@@ -93,13 +98,13 @@ export function formatString(fmt: string, args: FormatArgs): string {
       }
       case 'e': case 'E': {
         const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + formatE(Math.abs(n), prec ?? 6);
+        body = sign(n < 0 || Object.is(n, -0), flags) + alternate(formatE(Math.abs(n), prec ?? 6), flags);
         if (conv === 'E') body = body.toUpperCase();
         break;
       }
       case 'f': {
         const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + formatF(Math.abs(n), prec ?? 6);
+        body = sign(n < 0 || Object.is(n, -0), flags) + alternate(formatF(Math.abs(n), prec ?? 6), flags);
         break;
       }
       case 'g': case 'G': {
@@ -108,16 +113,23 @@ export function formatString(fmt: string, args: FormatArgs): string {
         if (conv === 'G') body = body.toUpperCase();
         break;
       }
-      case 'q': body = quote(args.string(argi)); numeric = false; break;
+      case 'q': out += quote(args.string(argi)); continue; // %q takes no width (lj_strfmt)
       default: {
         const s = args.string(argi);
         body = prec === undefined ? s : s.slice(0, prec);
         numeric = false;
       }
     }
-    out += pad(body, width, flags, numeric && prec === undefined || (numeric && 'eEfgG'.includes(conv)));
+    out += pad(body, width, flags, numeric && prec === undefined || (numeric && 'eEfgGaA'.includes(conv)));
   }
   return out;
+}
+
+/** '#' on %e/%f: the decimal point even with no digits after it. */
+function alternate(digits: string, flags: string): string {
+  if (!flags.includes('#') || digits.includes('.') || !/^\d/.test(digits)) return digits;
+  const e = digits.search(/e/i);
+  return e < 0 ? `${digits}.` : `${digits.slice(0, e)}.${digits.slice(e)}`;
 }
 
 function sign(negative: boolean, flags: string): string {
@@ -179,19 +191,18 @@ function hexFloat(n: number, prec: number | undefined, alt: boolean): string {
   let lead = 1n;
   let digits = mant.toString(16).padStart(13, '0');
   if (prec !== undefined && prec < 13) {
-    // Round to `prec` hex digits, half to even.
+    // Round to `prec` hex digits, half away from zero (as LuaJIT's lj_strfmt_num does).
     const drop = BigInt(4 * (13 - prec));
     const full = (1n << 52n) | mant;
     let kept = full >> drop;
     const rest = full & ((1n << drop) - 1n);
-    const half = 1n << (drop - 1n);
-    if (rest > half || (rest === half && (kept & 1n))) kept++;
+    if (rest >= 1n << (drop - 1n)) kept++;
     lead = kept >> BigInt(4 * prec);
     digits = prec === 0 ? '' : (kept & ((1n << BigInt(4 * prec)) - 1n)).toString(16).padStart(prec, '0');
   } else {
     digits = prec === undefined ? digits.replace(/0+$/, '') : digits.padEnd(prec, '0');
   }
-  const e = exp - 1023 + (lead > 1n ? 1 : 0);
-  if (lead > 1n) lead = 1n;
+  // A rounding carry shows as a leading 2 (0x2p+1), as C prints it.
+  const e = exp - 1023;
   return `0x${lead}${digits || alt ? '.' : ''}${digits}p${e >= 0 ? '+' : ''}${e}`;
 }

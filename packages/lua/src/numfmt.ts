@@ -55,12 +55,14 @@ export function formatG(n: number, precision: number, alt: boolean): string {
   const neg = n < 0 || Object.is(n, -0) ? '-' : '';
   if (n === 0) return neg + (alt ? `0.${'0'.repeat(p - 1)}` : '0');
   const { digits, exp } = roundDigits(n, p);
+  // '#' keeps trailing zeros and always shows the point.
+  const point = (s: string): string => (s.includes('.') ? s : `${s}.`);
   if (exp < -4 || exp >= p) {
     const mant = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-    return `${neg}${alt ? mant : stripZeros(mant)}e${exponentText(exp)}`;
+    return `${neg}${alt ? point(mant) : stripZeros(mant)}e${exponentText(exp)}`;
   }
   const fixed = placePoint(digits, exp, p - 1 - exp);
-  return neg + (alt ? fixed : stripZeros(fixed));
+  return neg + (alt ? point(fixed) : stripZeros(fixed));
 }
 
 /** Digits d0 d1 … with d0 at 10^exp, written with `decimals` digits after the point. */

@@ -1,4 +1,7 @@
 // Shared test helpers: repository paths and running a chunk with collected output.
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { LuaInterpreter, compileLua } from '../src';
 import type { InterpreterOptions } from '../src';
@@ -29,5 +32,20 @@ export function runChunk(source: string, chunkname: string, options: Partial<Int
     const e = err as Error & { location?: string };
     if (typeof e.location !== 'string') throw err;
     return { output, error: `${e.location}: ${e.message}`, vm };
+  }
+}
+
+/** Runs one generated script under `luajit -joff` (one process for a whole batch of cases): its stdout. */
+export function runLuajit(script: string, chunkname: string): string {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'luajit-oracle-'));
+  try {
+    fs.writeFileSync(path.join(dir, chunkname), script, 'latin1');
+    return execFileSync('luajit', ['-joff', chunkname], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
+  } catch (err) {
+    const e = err as NodeJS.ErrnoException & { stderr?: string };
+    if (e.code === 'ENOENT') throw new Error('this oracle test needs the real LuaJIT 2.1 as `luajit` on PATH (scripts/check-tools.sh installs it)');
+    throw new Error(`luajit failed on the generated script: ${e.stderr ?? e.message}`);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
   }
 }

@@ -4,12 +4,8 @@
 // once by `luajit -joff` and once by our interpreter; every case prints one line (errors
 // through pcall), compared line by line. TABLE_ORACLE_SEED / TABLE_ORACLE_CASES override the
 // seed and the number of cases of each kind.
-import { execFileSync } from 'child_process';
-import * as fs from 'fs';
-import * as os from 'os';
-import * as path from 'path';
 import { seededRandom } from '@tracesim/machine';
-import { runChunk } from './helpers';
+import { runChunk, runLuajit } from './helpers';
 
 const SEED = Number(process.env.TABLE_ORACLE_SEED ?? 0x7ab1e5);
 const CASES = Number(process.env.TABLE_ORACLE_CASES ?? 600);
@@ -135,19 +131,6 @@ class CaseGenerator {
   }
 }
 
-function luajit(script: string): string {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'table-oracle-'));
-  try {
-    fs.writeFileSync(path.join(dir, CHUNK), script, 'latin1');
-    return execFileSync('luajit', ['-joff', CHUNK], { cwd: dir, encoding: 'latin1', maxBuffer: 1 << 26 });
-  } catch (err) {
-    const e = err as NodeJS.ErrnoException & { stderr?: string };
-    if (e.code === 'ENOENT') throw new Error('table-oracle.test.ts needs the real LuaJIT 2.1 as `luajit` on PATH (apt-get install luajit)');
-    throw new Error(`luajit failed on the generated script: ${e.stderr ?? e.message}`);
-  } finally {
-    fs.rmSync(dir, { recursive: true, force: true });
-  }
-}
 
 const gen = new CaseGenerator(seededRandom(SEED));
 const cases: string[] = [];
@@ -159,7 +142,7 @@ describe(`table library against luajit -joff (seed ${SEED.toString(16)})`, () =>
   let expected: string[] = [];
   let actual: string[] = [];
   beforeAll(() => {
-    expected = luajit(script).split('\n');
+    expected = runLuajit(script, CHUNK).split('\n');
     const { output, error } = runChunk(script, CHUNK);
     if (error !== undefined) throw new Error(`the generated script failed in tracesim (seed ${SEED.toString(16)}): ${error}`);
     actual = output.split('\n');

@@ -3,6 +3,7 @@
 import type { LuaInterpreter } from '../interpreter';
 import type { LuaTable } from '../table';
 import { baseLibrary } from './base';
+import { bitLibrary } from './bit';
 import { coroutineLibrary } from './coroutine';
 import { debugLibrary } from './debug';
 import { ffiLibrary } from './ffi';
@@ -27,6 +28,7 @@ const LIBRARIES: readonly (readonly [path: string, library: Library])[] = [
   ['io', ioLibrary],
   ['os', osLibrary],
   ['ffi', ffiLibrary],
+  ['bit', bitLibrary],
   ['debug', debugLibrary],
   ['package', packageLibrary],
 ];

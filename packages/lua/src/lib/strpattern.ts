@@ -12,7 +12,8 @@ const MAX_CAPTURES = 32;
 const MAX_DEPTH = 200;
 /** Character tests of one match, past which the pattern counts as too complex (no hang). */
 const MAX_STEPS = 50_000_000;
-export const PATTERN_SPECIALS = /[\^$*+?.()[\]%-]/;
+/** lj_str_haspattern's specials: a pattern without them is found as plain text (')' and ']' are not among them). */
+export const PATTERN_SPECIALS = /[\^$*+?.([%-]/;
 
 /** Raised with the message the string function reports as its error. */
 export class PatternError extends Error {}
@@ -229,6 +230,8 @@ export class Matcher {
     if (l < 0 || l >= this.level || this.capLen[l] === CAP_UNFINISHED) throw new PatternError('invalid capture index');
     const len = this.capLen[l];
     const init = this.capInit[l];
+    // A position capture's length is negative, which C compares as a huge unsigned size: no match.
+    if (len < 0) return -1;
     if (this.src.length - s >= len && this.src.substr(init, len) === this.src.substr(s, len)) return s + len;
     return -1;
   }
