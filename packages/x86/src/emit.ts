@@ -6,8 +6,18 @@ import { immediateBits, isImmediateKind, pushLittleEndian } from './immediates';
 import type { GprOperand, MemOperand, Operand } from './operands';
 import { needsRex } from './registers';
 
-/** Why a form cannot encode these operands (the selector tries the next form). */
-export class NoEncoding extends Error {}
+/**
+ * Why a form cannot encode these operands (the selector tries the next form). Thrown and
+ * caught for every form tried, so it records no stack trace.
+ */
+export class NoEncoding extends Error {
+  constructor(message: string) {
+    const limit = Error.stackTraceLimit;
+    Error.stackTraceLimit = 0;
+    super(message);
+    Error.stackTraceLimit = limit;
+  }
+}
 
 const MAP_ESCAPES: Record<Form['map'], number[]> = { 0: [], 1: [0x0f], 2: [0x0f, 0x38], 3: [0x0f, 0x3a] };
 
