@@ -50,6 +50,15 @@ function parentsFirst(set: TraceSet): Trace[] {
   return order;
 }
 
+/**
+ * Each trace's last generated code with what it was generated from: assembling a set again
+ * (every time the JIT installs a trace) reuses the code of traces whose inputs did not change.
+ */
+const generated = new WeakMap<Trace, { readonly key: string; readonly links: ReadonlyMap<number, number>; readonly result: AssembledTrace }>();
+
+/** Exit stub groups by number and address: the same bytes every time (the JIT reserves them all on every assembly). */
+const stubGroupCache = new Map<string, ExitStubGroup>();
+
 export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): AssembledSet {
   const base = opts.mcodeBase ?? REGIONS.mcode.base;
   const order = parentsFirst(set);
@@ -61,7 +70,9 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const stubGroups: ExitStubGroup[] = [];
   let cursor = base;
   for (let g = 0; g < groupCount; g++) {
-    const group = exitStubGroup(g, cursor, trapAddress('exit_handler'));
+    const key = `${g}@${cursor}`;
+    let group = stubGroupCache.get(key);
+    if (!group) stubGroupCache.set(key, (group = exitStubGroup(g, cursor, trapAddress('exit_handler'))));
     stubGroups.push(group);
     cursor = align(cursor + group.bytes.length);
   }
@@ -69,6 +80,10 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const stubAddress = (exit: number): number => exitStubAddress(groupAddresses, exit);
 
   const pools = new Map<number, Uint8Array>();
+  // What a trace's code depends on besides its own IR: where it goes, the stub layout, the
+  // register budget, the return sites and its parent's code (by that code's own key).
+  const setKey = `${base}|${groupCount}|${opts.regs}|${JSON.stringify(set.returnSites, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`;
+  const keys = new Map<number, string>();
   const pass = (addresses: ReadonlyMap<number, number>): AssembledTrace[] => {
     const done = new Map<number, AssembledTrace>();
     let at = cursor;
@@ -84,27 +99,45 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
       withPrelude.set(pool.bytes);
       withPrelude.set(prelude, pool.bytes.length);
       pools.set(trace.number, withPrelude);
-      const assembled = generateTrace({
-        trace,
-        pool,
-        address: overflowAt + OVERFLOW_STUB_BYTES,
-        stackOverflowExit: overflowAt,
-        regs: opts.regs,
-        stubAddress,
-        linkAddress: (n) => {
-          const target = addresses.get(n);
-          if (target === undefined && !findTrace(set, n)) throw new AsmError(traceLocation(trace.number), `links to trace ${n}, which is not in the trace set`);
-          return target ?? base;
-        },
-        ...(trace.start.kind === 'side' ? { parent: done.get(trace.start.parent) } : {}),
-        returnSites: set.returnSites,
-      });
+      const key = `${setKey}|${at}|${trace.start.kind === 'side' ? keys.get(trace.start.parent) : ''}`;
+      keys.set(trace.number, key);
+      const cached = generated.get(trace);
+      const linkAddress = (n: number): number => {
+        const target = addresses.get(n);
+        if (target === undefined && !findTrace(set, n)) throw new AsmError(traceLocation(trace.number), `links to trace ${n}, which is not in the trace set`);
+        return target ?? base;
+      };
+      let assembled: AssembledTrace;
+      if (cached && cached.key === key && [...cached.links].every(([n, address]) => linkAddress(n) === address)) {
+        // Same inputs: the same code (a copy, since exit patching writes into it).
+        assembled = { ...cached.result, bytes: cached.result.bytes.slice() };
+      } else {
+        const links = new Map<number, number>();
+        assembled = generateTrace({
+          trace,
+          pool,
+          address: overflowAt + OVERFLOW_STUB_BYTES,
+          stackOverflowExit: overflowAt,
+          regs: opts.regs,
+          stubAddress,
+          linkAddress: (n) => {
+            const address = linkAddress(n);
+            links.set(n, address);
+            return address;
+          },
+          ...(trace.start.kind === 'side' ? { parent: done.get(trace.start.parent) } : {}),
+          returnSites: set.returnSites,
+        });
+        generated.set(trace, { key, links, result: { ...assembled, bytes: assembled.bytes.slice() } });
+      }
       done.set(trace.number, assembled);
       at = align(assembled.address + assembled.bytes.length);
     }
     return order.map((t) => done.get(t.number)!);
   };
-  const first = pass(new Map());
+  // The first pass takes each trace where the last assembly put it, so that an unchanged
+  // layout (a new trace appended) reuses every other trace's code in both passes.
+  const first = pass(new Map(set.traces.flatMap((t) => { const g = generated.get(t); return g ? [[t.number, g.result.address] as const] : []; })));
   const traces = pass(new Map(first.map((t) => [t.trace.number, t.address])));
 
   const byNumber = new Map(traces.map((t) => [t.trace.number, t]));

@@ -605,10 +605,45 @@ class TraceCodegen {
       }
       if (snap.baseAdjust !== 0) this.e.emit('add', [gpr(RDX_BASE), imm(SLOT_BYTES * snap.baseAdjust, 32)]);
     }
+    if (t.start.kind === 'side' && t.link.target === t.number) this.reloadParentHomes();
     const target = t.link.target === 0
       ? { kind: 'exit_interp' as const }
       : { kind: 'trace' as const, number: t.link.target, address: this.input.linkAddress(t.link.target) };
     this.e.append(traceTail(this.spadjust, target, this.e.here), target.kind === 'exit_interp' ? 'exit_interp' : undefined);
+  }
+
+  /**
+   * A side trace that links to itself (down-recursion, luajit-2022) starts again at its head,
+   * which takes its inherited values from the parent's exit homes: they are loaded there from
+   * the Lua stack the tail just synced. Spilled ones go to the parent's spill slots as this
+   * frame places them, so a drifted rsp (#1169) makes the head read the wrong memory, as
+   * LuaJIT's does.
+   */
+  private reloadParentHomes(): void {
+    const start = this.trace.start as { kind: 'side'; parent: number; exit: number };
+    const map = this.input.parent!.exitMaps[start.exit];
+    for (const [slot, from] of this.transferCell) {
+      if (!('cell' in from)) continue;
+      const entry = map.find((x) => x.slot === slot)!;
+      const repr = valueRepr(entry.type);
+      const stack = mem(RDX_BASE, slotDisp(slot), 64);
+      if (entry.home.kind === 'reg') {
+        const reg = entry.home.reg;
+        if (repr === 'num') this.e.emit('movsd', [xmm(reg), stack]);
+        else if (repr === 'int') this.e.emit('cvttsd2si', [gpr(reg, 32), stack]);
+        else this.e.emit('mov', [gpr(reg), stack]);
+      } else if (entry.home.kind === 'spill') {
+        const at = this.spdelta + 4 * entry.home.slot;
+        const spill = (width: 32 | 64) => mem(RSP, at, width);
+        if (repr === 'int') {
+          this.e.emit('cvttsd2si', [gpr(TMP, 32), stack]);
+          this.e.emit('mov', [spill(32), gpr(TMP, 32)]);
+        } else {
+          this.e.emit('mov', [gpr(TMP), stack]);
+          this.e.emit('mov', [spill(64), gpr(TMP)]);
+        }
+      }
+    }
   }
 
   /** Stores a snapshot value into Lua slot `slot` as a TValue (an int becomes a double). */

@@ -111,6 +111,18 @@ export class Cpu {
     this.blocksByPage.clear();
   }
 
+  /** `address` became a watched entry: blocks running through it or starting there are made again. */
+  entryAdded(address: number): void {
+    this.invalidateSpanning(address);
+    for (const cache of [this.blocks, this.singleBlocks]) {
+      const block = cache.get(address);
+      if (block) {
+        block.valid = false;
+        cache.delete(address);
+      }
+    }
+  }
+
   /** Called by blocks after an instruction wrote rsp (only emitted while a watcher is set). */
   rspChanged(instructionAddress: number): void {
     this.at = instructionAddress;

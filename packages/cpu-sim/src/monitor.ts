@@ -91,10 +91,19 @@ export class HostStackMonitor implements ExecutionWatcher {
     cpu.watcher = this;
   }
 
+  /**
+   * Forgets every registered trace: the JIT registers its whole set again after re-assembling
+   * it, at the same addresses or over code it rewrites (which drops those blocks).
+   */
+  clearTraces(): void {
+    this.traces.clear();
+    this.tracesByStart.clear();
+  }
+
   registerTrace(trace: TraceInfo): void {
     this.traces.set(trace.number, trace);
     this.tracesByStart.set(trace.start, trace);
-    this.cpu.flushTranslations();
+    this.cpu.entryAdded(trace.start);
   }
 
   nameHelper(address: number, name: string): void {

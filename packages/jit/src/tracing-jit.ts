@@ -91,6 +91,8 @@ export class TracingJit {
   private recording?: Recording;
   private nextNumber = 1;
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
+  /** Source line of each trace, for the monitor's reports. */
+  private locations = new Map<number, string>();
   private readonly rootAt = new Map<number, { readonly trace: number; readonly link: LinkKind; readonly ins: number; readonly proto: Proto; readonly pc: number }>();
   private readonly returnSites: ReturnSite[] = [];
   private readonly exitsTaken = new Map<string, number>();
@@ -151,7 +153,7 @@ export class TracingJit {
     this.stitchBlacklisted.clear();
     this.pendingStitch = undefined;
     this.assembled = undefined;
-    this.machine = undefined;
+    this.machine?.monitor.clearTraces();
     this.nextNumber = 1;
     this.sideExits = new SideExits(this.vm.jit.params);
     this.penalties = new PenaltyCache(new JitRandom(0));
@@ -345,16 +347,30 @@ export class TracingJit {
     this.machine = this.load(this.assembled);
   }
 
+  /**
+   * Loads an assembled set. The machine (CPU, monitor, traps) is made once and kept: each load
+   * writes the code that changed (the CPU drops the blocks it overwrites) and registers the
+   * traces anew.
+   */
   private load(assembled: AssembledSet): TraceMachine {
-    const locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
-    const machine = createMachine({ memory: this.vm.mem, exitStubs: STUB_AREA, onViolation: this.options.onViolation ?? 'stop', sourceLine: (n) => locations.get(n) });
-    for (const chunk of assembled.chunks) machine.memory.writeBytes(chunk.address, chunk.bytes);
+    this.locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
+    const machine = this.machine ?? this.createTraceMachine();
+    machine.monitor.clearTraces();
+    for (const chunk of assembled.chunks) {
+      const now = machine.memory.readBytes(chunk.address, chunk.bytes.length);
+      if (now.some((b, i) => b !== chunk.bytes[i])) machine.memory.writeBytes(chunk.address, chunk.bytes);
+    }
     for (const t of assembled.traces) {
       const s = t.trace.start;
       machine.monitor.registerTrace(s.kind === 'side'
         ? { number: t.trace.number, start: t.address, spadjust: t.spadjust, parent: s.parent, parentExit: s.exit }
         : { number: t.trace.number, start: t.address, spadjust: t.spadjust });
     }
+    return machine;
+  }
+
+  private createTraceMachine(): TraceMachine {
+    const machine = createMachine({ memory: this.vm.mem, exitStubs: STUB_AREA, onViolation: this.options.onViolation ?? 'stop', sourceLine: (n) => this.locations.get(n) });
     machine.cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (cpu) => this.exitHandler(cpu));
     machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
     mapHelpers(machine.cpu, { ticks: 0 });
