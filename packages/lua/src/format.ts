@@ -1,51 +1,66 @@
-// string.format: C printf conversions (%d %i %u %c %o %x %X %a %A %e %E %f %g %G %q %s %%)
-// with flags, width and precision, parsed and applied to Lua values as LuaJIT's lj_strfmt does:
-// widths and precisions of at most two digits, integers through a 64-bit conversion, %a in
-// normalised hex, %q with LuaJIT's decimal escapes.
+// string.format as LuaJIT 2.1 runs it (lj_strfmt.c): a specification is any run of flags, a
+// width and a precision of at most two digits each, and one of d i u c o x X a A e E f F g G
+// q s p. Integers go through C's int64 conversion (an int64 cdata through its bits, %u/%o/%x
+// of 2^63 and above wrapped first), %c/%s pad with spaces only, inf/nan never take zeros,
+// %a is normalised hex rounded half up, %q uses decimal escapes and takes no width, %p shows
+// an address (NULL for nil, booleans and numbers). LuaJIT has no "repeated flags" check.
+import { toInt } from './lib/args';
 import { formatE, formatF, formatG } from './numfmt';
 
 export interface FormatArgs {
+  /** How many arguments follow the format string. */
   readonly count: number;
+  /** A float conversion's (or %c's) operand: luaL_checknumber of argument `i`. */
   number(i: number): number;
-  /** An integer conversion's operand: C's (int64_t) cast of the number, or an int64 cdata's bits. */
-  integer(i: number): bigint;
+  /** An integer conversion's operand: a number, or the 64 bits of an int64 cdata. */
+  integer(i: number): number | bigint;
+  /** %s's and %q's operand as text (tostring). */
   string(i: number): string;
+  /** %p's operand: the object's address, or NULL for a value that is no object (absent: always NULL). */
+  pointer?(i: number): string;
   /** Raises `invalid option '%…' to 'format'`. */
   invalid(option: string): never;
 }
 
-const FLAGS = '-+ #0';
-const CONVERSIONS = 'diucoxXaAeEfgGqs';
+/** Conversions lj_strfmt_parse accepts (the upper-case ones as upper-case variants). */
+const CONVERSIONS = 'diucoxXaAeEfFgGqsp';
+const INT64_MIN = -(2n ** 63n);
 
 interface Spec {
-  readonly flags: string;
+  readonly left: boolean;
+  readonly plus: boolean;
+  readonly space: boolean;
+  readonly alt: boolean;
+  readonly zero: boolean;
   readonly width: number;
-  readonly prec: number | undefined;
+  /** -1 when the specification has none. */
+  readonly prec: number;
   readonly conv: string;
   /** Index just past the specification. */
   readonly end: number;
 }
 
-/** lj_strfmt_parse for the specification at `pct`: flags, a width and a precision of up to two digits each, a conversion. */
+const isDigit = (c: string | undefined): boolean => c !== undefined && c >= '0' && c <= '9';
+
+/** lj_strfmt_parse for the specification at `pct` (an invalid one is reported up to its bad character, cut at a NUL). */
 function parseSpec(fmt: string, pct: number, args: FormatArgs): Spec {
   let i = pct + 1;
-  while (i < fmt.length && FLAGS.includes(fmt[i])) i++;
-  const flags = fmt.slice(pct + 1, i);
-  const digits = (): string => {
-    const from = i;
-    while (i < fmt.length && i - from < 2 && /\d/.test(fmt[i])) i++;
-    if (/\d/.test(fmt[i] ?? '')) args.invalid(fmt.slice(pct, i + 1));
-    return fmt.slice(from, i);
+  const flags = new Set<string>();
+  while (i < fmt.length && '-+ #0'.includes(fmt[i])) flags.add(fmt[i++]);
+  const number = (): number => {
+    let n = 0;
+    for (let k = 0; k < 2 && isDigit(fmt[i]); k++) n = n * 10 + Number(fmt[i++]);
+    return n;
   };
-  const widthText = digits();
-  let prec: number | undefined;
+  const width = number();
+  let prec = -1;
   if (fmt[i] === '.') {
     i++;
-    prec = Number(digits() || '0');
+    prec = number();
   }
   const conv = fmt[i] ?? '';
-  if (!CONVERSIONS.includes(conv) || conv === '') args.invalid(fmt.slice(pct, i + 1));
-  return { flags, width: widthText === '' ? 0 : Number(widthText), prec, conv, end: i + 1 };
+  if (conv === '' || !CONVERSIONS.includes(conv)) args.invalid(fmt.slice(pct, i + 1).split('\0')[0]);
+  return { left: flags.has('-'), plus: flags.has('+'), space: flags.has(' '), alt: flags.has('#'), zero: flags.has('0'), width, prec, conv, end: i + 1 };
 }
 
 export function formatString(fmt: string, args: FormatArgs): string {
@@ -64,99 +79,90 @@ export function formatString(fmt: string, args: FormatArgs): string {
       i = pct + 2;
       continue;
     }
-    const { flags, width, prec, conv, end } = parseSpec(fmt, pct, args);
-    i = end;
+    const spec = parseSpec(fmt, pct, args);
+    i = spec.end;
     argi++;
-    let body: string;
-    let numeric = true;
-    switch (conv) {
-      case 'd': case 'i': {
-        const n = args.integer(argi);
-        body = sign(n < 0n, flags) + integerDigits(n < 0n ? -n : n, 10, prec);
-        break;
-      }
-      case 'u': body = integerDigits(BigInt.asUintN(64, args.integer(argi)), 10, prec); break;
-      case 'o': {
-        body = integerDigits(BigInt.asUintN(64, args.integer(argi)), 8, prec);
-        // '#' makes the first digit a 0, adding one only when the digits do not start with it.
-        if (flags.includes('#') && !body.startsWith('0')) body = `0${body}`;
-        break;
-      }
-      case 'x': case 'X': {
-        const n = BigInt.asUintN(64, args.integer(argi));
-        body = integerDigits(n, 16, prec);
-        if (flags.includes('#') && n !== 0n) body = '0x' + body;
-        if (conv === 'X') body = body.toUpperCase();
-        break;
-      }
-      case 'c': body = String.fromCharCode(args.number(argi) & 0xff); numeric = false; break;
-      case 'a': case 'A': {
-        const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + hexFloat(Math.abs(n), prec, flags.includes('#'));
-        if (conv === 'A') body = body.toUpperCase();
-        break;
-      }
-      case 'e': case 'E': {
-        const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + alternate(formatE(Math.abs(n), prec ?? 6), flags);
-        if (conv === 'E') body = body.toUpperCase();
-        break;
-      }
-      case 'f': {
-        const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + alternate(formatF(Math.abs(n), prec ?? 6), flags);
-        break;
-      }
-      case 'g': case 'G': {
-        const n = args.number(argi);
-        body = sign(n < 0 || Object.is(n, -0), flags) + formatG(Math.abs(n), prec ?? 6, flags.includes('#'));
-        if (conv === 'G') body = body.toUpperCase();
-        break;
-      }
-      case 'q': out += quote(args.string(argi)); continue; // %q takes no width (lj_strfmt)
-      default: {
+    switch (spec.conv) {
+      case 'd': case 'i': out += formatInteger(int64Bits(args.integer(argi), false), spec, true); break;
+      case 'u': case 'o': case 'x': case 'X': out += formatInteger(int64Bits(args.integer(argi), true), spec, false); break;
+      case 'c': out += pad('', String.fromCharCode(toInt(args.number(argi)) & 0xff), spec, false); break;
+      case 's': {
         const s = args.string(argi);
-        body = prec === undefined ? s : s.slice(0, prec);
-        numeric = false;
+        out += pad('', spec.prec < 0 ? s : s.slice(0, spec.prec), spec, false);
+        break;
       }
+      case 'q': out += quote(args.string(argi)); break;
+      case 'p': out += args.pointer ? args.pointer(argi) : 'NULL'; break;
+      default: out += formatFloat(args.number(argi), spec);
     }
-    out += pad(body, width, flags, numeric && prec === undefined || (numeric && 'eEfgGaA'.includes(conv)));
   }
   return out;
 }
 
+/** The 64 bits C's (int64_t) cast gives (x86: NaN and out of range are INT64_MIN); unsigned conversions wrap 2^63 and up first. */
+function int64Bits(v: number | bigint, unsigned: boolean): bigint {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  const n = unsigned && v >= 2 ** 63 ? v - 2 ** 64 : v;
+  return BigInt.asUintN(64, n >= -(2 ** 63) && n < 2 ** 63 ? BigInt(Math.trunc(n)) : INT64_MIN);
+}
+
+/** lj_strfmt_putfxint: a precision turns the 0 flag off, and %.0d of 0 prints no digit. */
+function formatInteger(bits: bigint, spec: Spec, signed: boolean): string {
+  let k = bits;
+  let prefix = '';
+  if (signed) {
+    if (k >= 1n << 63n) {
+      k = (1n << 64n) - k;
+      prefix = '-';
+    } else prefix = spec.plus ? '+' : spec.space ? ' ' : '';
+  }
+  const hex = spec.conv === 'x' || spec.conv === 'X';
+  let digits: string;
+  if (k === 0n) digits = spec.prec !== 0 || (spec.conv === 'o' && spec.alt) ? '0' : '';
+  else if (spec.conv === 'o') digits = (spec.alt ? '0' : '') + k.toString(8);
+  else digits = k.toString(hex ? 16 : 10);
+  if (hex && spec.alt && k !== 0n) prefix = '0x';
+  if (spec.conv === 'X') {
+    digits = digits.toUpperCase();
+    prefix = prefix.toUpperCase();
+  }
+  return pad(prefix, digits.padStart(spec.prec, '0'), spec, spec.prec < 0);
+}
+
+/** lj_strfmt_wfnum: %a %e %f %g, with inf and nan spelled as C's and padded with spaces only. */
+function formatFloat(n: number, spec: Spec): string {
+  const upper = spec.conv === spec.conv.toUpperCase();
+  const sign = n < 0 || Object.is(n, -0) ? '-' : spec.plus ? '+' : spec.space ? ' ' : '';
+  const caseOf = (s: string): string => (upper ? s.toUpperCase() : s);
+  // A NaN shows no sign but the space flag's.
+  if (Number.isNaN(n)) return pad(spec.space ? ' ' : '', caseOf('nan'), spec, false);
+  if (!Number.isFinite(n)) return pad(sign, caseOf('inf'), spec, false);
+  const x = Math.abs(n);
+  switch (spec.conv.toLowerCase()) {
+    case 'a': return pad(sign + caseOf('0x'), caseOf(hexFloat(x, spec.prec, spec.alt)), spec, true);
+    case 'e': return pad(sign, caseOf(alternate(formatE(x, spec.prec < 0 ? 6 : spec.prec), spec.alt)), spec, true);
+    case 'f': return pad(sign, alternate(formatF(x, spec.prec < 0 ? 6 : spec.prec), spec.alt), spec, true);
+    default: return pad(sign, caseOf(formatG(x, spec.prec < 0 ? 6 : spec.prec, spec.alt)), spec, true);
+  }
+}
+
+/** Width padding: spaces after (the - flag), zeros between prefix and body (the 0 flag, where allowed) or spaces before. */
+function pad(prefix: string, body: string, spec: Spec, zeroAllowed: boolean): string {
+  const fill = spec.width - prefix.length - body.length;
+  if (fill <= 0) return prefix + body;
+  if (spec.left) return prefix + body + ' '.repeat(fill);
+  if (spec.zero && zeroAllowed) return prefix + '0'.repeat(fill) + body;
+  return ' '.repeat(fill) + prefix + body;
+}
+
 /** '#' on %e/%f: the decimal point even with no digits after it. */
-function alternate(digits: string, flags: string): string {
-  if (!flags.includes('#') || digits.includes('.') || !/^\d/.test(digits)) return digits;
-  const e = digits.search(/e/i);
+function alternate(digits: string, alt: boolean): string {
+  if (!alt || digits.includes('.')) return digits;
+  const e = digits.indexOf('e');
   return e < 0 ? `${digits}.` : `${digits.slice(0, e)}.${digits.slice(e)}`;
 }
 
-function sign(negative: boolean, flags: string): string {
-  if (negative) return '-';
-  if (flags.includes('+')) return '+';
-  if (flags.includes(' ')) return ' ';
-  return '';
-}
-
-function integerDigits(n: number | bigint, radix: number, prec: number | undefined): string {
-  const digits = n.toString(radix);
-  if (prec === 0 && (n === 0 || n === 0n)) return '';
-  return prec !== undefined && digits.length < prec ? digits.padStart(prec, '0') : digits;
-}
-
-
-function pad(body: string, width: number, flags: string, zeroAllowed: boolean): string {
-  if (body.length >= width) return body;
-  if (flags.includes('-')) return body.padEnd(width);
-  if (flags.includes('0') && zeroAllowed && /^[+\- ]?(0x|0X)?[0-9a-fA-F.]/.test(body)) {
-    const m = /^([+\- ]?(?:0x|0X)?)(.*)$/.exec(body)!;
-    return m[1] + m[2].padStart(width - m[1].length, '0');
-  }
-  return body.padStart(width);
-}
-
-/** lj_strfmt's %q: control characters as decimal escapes (three digits before a digit), a newline escaped as itself. */
+/** lj_strfmt_putquoted: control characters as decimal escapes (three digits before a digit), a newline escaped as itself. */
 function quote(s: string): string {
   let out = '"';
   for (let i = 0; i < s.length; i++) {
@@ -164,45 +170,49 @@ function quote(s: string): string {
     const c = s.charCodeAt(i);
     if (ch === '"' || ch === '\\') out += '\\' + ch;
     else if (ch === '\n') out += '\\\n';
-    else if (c < 32 || c === 127) out += /\d/.test(s[i + 1] ?? '') ? `\\${String(c).padStart(3, '0')}` : `\\${c}`;
+    else if (c < 32 || c === 127) out += isDigit(s[i + 1]) ? `\\${String(c).padStart(3, '0')}` : `\\${c}`;
     else out += ch;
   }
   return out + '"';
 }
 
-/** C's %a of a non-negative double, normalised (subnormals too, as LuaJIT prints them). */
-function hexFloat(n: number, prec: number | undefined, alt: boolean): string {
-  if (!Number.isFinite(n)) return Number.isNaN(n) ? 'nan' : 'inf';
-  if (n === 0) return `0x0${prec ? `.${'0'.repeat(prec)}` : alt ? '.' : ''}p+0`;
+/**
+ * %a of a finite non-negative double after its "0x": normalised (subnormals too), the shortest
+ * exact digits by default, else rounded half up to `prec` hex digits; a carry shows as a
+ * leading 2 (0x2p+0), as LuaJIT prints it.
+ */
+function hexFloat(n: number, prec: number, alt: boolean): string {
   const view = new DataView(new ArrayBuffer(8));
   view.setFloat64(0, n);
   const bits = view.getBigUint64(0);
-  let exp = Number((bits >> 52n) & 0x7ffn);
+  let exp = Number((bits >> 52n) & 0x7ffn) - 1023;
   let mant = bits & ((1n << 52n) - 1n);
-  if (exp === 0) {
+  if (n === 0) exp = 0;
+  else if (exp === -1023) {
     // A subnormal: shift its leading 1 up to the implicit bit.
-    exp = 1;
+    exp = -1022;
     while (!(mant & (1n << 52n))) {
       mant <<= 1n;
       exp--;
     }
-    mant &= (1n << 52n) - 1n;
   }
-  let lead = 1n;
-  let digits = mant.toString(16).padStart(13, '0');
-  if (prec !== undefined && prec < 13) {
-    // Round to `prec` hex digits, half away from zero (as LuaJIT's lj_strfmt_num does).
+  let full = (n === 0 ? 0n : 1n << 52n) | (mant & ((1n << 52n) - 1n));
+  let digits: number;
+  if (prec < 0) {
+    digits = 13;
+    while (digits > 0 && (full & 0xfn) === 0n) {
+      full >>= 4n;
+      digits--;
+    }
+  } else if (prec < 13) {
     const drop = BigInt(4 * (13 - prec));
-    const full = (1n << 52n) | mant;
-    let kept = full >> drop;
-    const rest = full & ((1n << drop) - 1n);
-    if (rest >= 1n << (drop - 1n)) kept++;
-    lead = kept >> BigInt(4 * prec);
-    digits = prec === 0 ? '' : (kept & ((1n << BigInt(4 * prec)) - 1n)).toString(16).padStart(prec, '0');
+    full = (full + (1n << (drop - 1n))) >> drop;
+    digits = prec;
   } else {
-    digits = prec === undefined ? digits.replace(/0+$/, '') : digits.padEnd(prec, '0');
+    full <<= BigInt(4 * (prec - 13));
+    digits = prec;
   }
-  // A rounding carry shows as a leading 2 (0x2p+1), as C prints it.
-  const e = exp - 1023;
-  return `0x${lead}${digits || alt ? '.' : ''}${digits}p${e >= 0 ? '+' : ''}${e}`;
+  const lead = full >> BigInt(4 * digits);
+  const frac = digits === 0 ? '' : (full & ((1n << BigInt(4 * digits)) - 1n)).toString(16).padStart(digits, '0');
+  return `${lead}${frac || alt ? '.' : ''}${frac}p${exp >= 0 ? '+' : ''}${exp}`;
 }

@@ -2,7 +2,8 @@
 // sets, the four quantifiers, anchors, captures (position captures included), back-references,
 // %b and %f. Positions are 0-based offsets into a byte string (one JS char per byte). Errors
 // carry Lua's messages; recursion is limited as LuaJIT limits it (LJ_MAX_XLEVEL) and a step
-// budget bounds the work of one match.
+// budget bounds the work of one match attempt. The C matcher reads the pattern as a C string,
+// so a NUL byte ends it; LuaJIT adds 5.2's %g (printable except space).
 
 /** A capture still open, and a position capture `()`. */
 const CAP_UNFINISHED = -1;
@@ -10,8 +11,8 @@ const CAP_POSITION = -2;
 const MAX_CAPTURES = 32;
 /** LJ_MAX_XLEVEL: deeper recursion is "pattern too complex". */
 const MAX_DEPTH = 200;
-/** Character tests of one match, past which the pattern counts as too complex (no hang). */
-const MAX_STEPS = 50_000_000;
+/** Character tests of one match attempt, past which the pattern counts as too complex (no hang). */
+const MAX_STEPS = 20_000_000;
 /** lj_str_haspattern's specials: a pattern without them is found as plain text (')' and ']' are not among them). */
 export const PATTERN_SPECIALS = /[\^$*+?.([%-]/;
 
@@ -29,10 +30,11 @@ const isSpace = (c: number) => c === 32 || (c >= 9 && c <= 13);
 const isCntrl = (c: number) => c < 32 || c === 127;
 const isPunct = (c: number) => c > 32 && c < 127 && !isAlpha(c) && !isDigit(c);
 const isXDigit = (c: number) => isDigit(c) || (c >= 97 && c <= 102) || (c >= 65 && c <= 70);
+const isGraph = (c: number) => c > 32 && c < 127;
 
 /** The C-locale class tests behind %a %c %d %l %p %s %u %w %x %z. */
 const CLASSES: Readonly<Record<string, (c: number) => boolean>> = {
-  a: isAlpha, c: isCntrl, d: isDigit, l: isLower, p: isPunct, s: isSpace, u: isUpper,
+  a: isAlpha, c: isCntrl, d: isDigit, g: isGraph, l: isLower, p: isPunct, s: isSpace, u: isUpper,
   w: (c) => isAlpha(c) || isDigit(c), x: isXDigit, z: (c) => c === 0,
 };
 
@@ -49,12 +51,18 @@ export class Matcher {
   private depth = 0;
   private steps = 0;
 
-  constructor(readonly src: string, readonly pat: string) {}
+  readonly pat: string;
+
+  constructor(readonly src: string, pattern: string) {
+    const nul = pattern.indexOf('\0');
+    this.pat = nul < 0 ? pattern : pattern.slice(0, nul);
+  }
 
   /** Matches at `s` with the whole pattern from `p`: the end offset, or -1. */
   matchAt(s: number, p: number): number {
     this.level = 0;
     this.depth = 0;
+    this.steps = 0;
     return this.match(s, p);
   }
 

@@ -1,2 +1,3 @@
+-- oracle: luajit
 print(pcall(string.format, "%d", "x"))
 print(pcall(string.format, "%d"))

@@ -1,0 +1,12 @@
+-- %bxy balanced matches and %f[set] frontiers, including at the string's ends
+print(string.find("THE (quick) fox", "%b()"), string.gsub("f(a(b)c)d", "%b()", "X"), string.match("((a)(b))", "%b()"), string.match("(((", "%b()"))
+print(string.gsub("[a][b]x[c", "%b[]", "<>"), string.match("if a then b end", "%bif"), string.match("xx", "%bxx"), string.find("", "%b()"))
+print(string.find("THE (quick) fox", "%f[%a]%a+"), string.gsub("hello world from lua", "%f[%w]%w+", function(w) return w:upper() end))
+print(string.gsub("THE (quick) fox", "%f[%a]", "|"), string.gsub("aXb", "%f[%u]", "|"), string.gsub("ab", "%f[%Z]", "|"), string.gsub("ab", "%f[%z]", "|"))
+print(string.find("a\0b", "%f[%z]"), string.find("foo bar", "%f[%s]"), string.gsub("one two", "%f[%a]%a", string.upper), string.gsub("x", "%f[x]", "!"))
+print(string.match("THE END", "%f[%a]%a+%f[%A]$"), string.gsub("aaa", "%f[a]", "-"), string.match("x(a)y", "(%b())y"), string.match("{{}}{", "%b{}"))
+print(pcall(string.find, "abc", "%f"))
+print(pcall(string.find, "abc", "%fa"))
+print(pcall(string.find, "abc", "%f["))
+print(pcall(string.find, "x", "%b"))
+print(pcall(string.find, "x", "%bx"))

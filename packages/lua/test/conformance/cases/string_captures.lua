@@ -1,0 +1,10 @@
+-- captures: nested, position captures, back-references, captures in find's results, a capture of an empty match
+print(string.match("key = value", "(%w+)%s*=%s*(%w+)"), string.match("2024-01-05", "(%d+)-(%d+)-(%d+)"))
+print(string.match("abc", "()b()"), string.match("hello", "((l)(l))"), string.find("hello", "(l)(l)"), string.find("hello", "()ll()"))
+print(string.match("abcabc", "(abc)%1"), string.match("xyyx", "(x)(y)%2%1"), string.match("aa bb cd", "((%a)%2)"), string.find("abab", "(ab)%1"))
+print(string.match("say 'hi' or \"bye\"", "([\"'])(.-)%1"), string.match("==x==", "(=*)x%1"), string.match("abc", "(a)(b)(c)"))
+print(string.match("x", "()"), string.match("", "()"), string.match("abc", "(x*)"), string.find("abc", "(x*)", 2), select("#", string.match("abc", "a(b)(c)")))
+print(string.match(string.rep("a", 32), string.rep("(a)", 32)))
+print(pcall(string.match, string.rep("a", 33), string.rep("(a)", 33)))
+print(string.gsub("hello world", "(o)", "[%1]"), string.gsub("abc", "()", "%1"), string.gsub("abc", "(b)(c)", "%2%1%0"))
+print(string.match("abc", "a(b)c") == "b", string.match(" a b ", "(%S) (%S)"), string.match("--[==[x]==]", "%[(=*)%[(.-)%]%1%]"))

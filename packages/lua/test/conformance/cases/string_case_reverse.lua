@@ -1,0 +1,10 @@
+-- lower, upper, reverse and len: ASCII letters only change case; bytes above 127 and NULs pass through
+print(string.lower("AbC xYz 123"), string.upper("AbC xYz 123"), string.reverse("hello"), string.reverse(""), string.len(""))
+print(string.lower("\192\200\255") == "\192\200\255", string.upper("\224\233\255") == "\224\233\255", string.lower(42), string.upper(1.5))
+print(string.reverse("a\0b\255"):byte(1, -1))
+print(("MiXeD"):lower(), ("MiXeD"):upper(), ("abc"):reverse(), ("abc"):len(), #("abc"):rep(4))
+print(pcall(string.lower))
+print(pcall(string.upper, {}))
+print(pcall(string.reverse, nil))
+print(pcall(string.len, true))
+print(pcall(function() local n = string.len(nil) return n end))

@@ -1,0 +1,15 @@
+-- oracle: luajit
+-- string.gsub with a string or number replacement: %0-%9, %%, other escapes, a final %, the max count and the returned count
+print(string.gsub("hello world", "o", "0"), string.gsub("hello", "", "-"), string.gsub("abc", "%w", "%0%0"), string.gsub("abc", "(a)(b)", "%2%1"))
+print(string.gsub("one two", "(%w+) (%w+)", "%2 %1 %%"), string.gsub("abc", "b", "%x"), string.gsub("abc", "b", "[%&]"), string.gsub("abc", "()b", "%1"))
+print(string.gsub("abc", "b", 12.5), string.gsub("abc", "b", 7), string.gsub(123, 2, 9), string.gsub("a.b", "%.", "%%"))
+print(string.gsub("aaa", "a", "b", 2), string.gsub("aaa", "a", "b", 0), string.gsub("aaa", "a", "b", -1), string.gsub("aaa", "a", "b", 2.9), string.gsub("aaa", "a", "b", "1"))
+print(string.gsub("aaa", "^a", "X"), string.gsub("aaa", "^a*", "X"), string.gsub("", "x*", "y"), string.gsub("", "", "y"), string.gsub("abc", "x*", "-"))
+print(string.gsub("hello world", "%w+", "%0 %0", 1), string.gsub("abc", "", "-", 2), string.gsub("abc", ".", "%0", 10))
+print(string.gsub("abc", "b", "x%") == "ax\0c", string.gsub("a b", " ", "%%%%"), string.gsub("x", "x", "%1"))
+print(pcall(string.gsub, "abc", "b", "%2"))
+print(pcall(string.gsub, "abc", "b"))
+print(pcall(string.gsub, "abc", "b", true))
+print(pcall(string.gsub, "abc", "b", true, "x"))
+print(pcall(string.gsub, "abc", "b", "x", "y"))
+print(pcall(function() local r = string.gsub("abc", "b", nil) return r end))

@@ -1,0 +1,10 @@
+-- oracle: luajit
+-- NUL bytes: plain search finds them; the matcher reads a pattern as a C string, so a NUL ends it (%z matches one)
+print(string.find("a\0b", "\0b"), string.find("a\0b.", "\0b."), string.match("xa\0b", "a\0."), string.match("a\0b", "\0b"))
+print(string.match("a\0b", "%z"), string.find("a\0b", "%z"), string.gsub("a\0b\0", "%z", "0"), string.match("\0\0x", "^%z+()"))
+print(pcall(string.match, "a", "%\0"))
+print(pcall(string.match, "a", "[a\0]"))
+print(pcall(string.gsub, "a\0b", "[\0]", "x"))
+print(string.gsub("abc", "b", "x%"):byte(1, -1))
+print(string.gsub("abc", "", "\0"):byte(1, -1))
+print(#string.rep("\0", 5), string.len("a\0b"), string.reverse("a\0b") == "b\0a", string.upper("a\0b") == "A\0B")

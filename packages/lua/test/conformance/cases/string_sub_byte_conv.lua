@@ -1,0 +1,16 @@
+-- oracle: luajit
+-- sub, byte and char take integers as LuaJIT converts them (truncation; 2^31, inf and nan become INT_MIN); byte's slice limit; len is Lua code there, so a missing argument reads as nil
+print(string.sub("abc", 2^31), string.sub("abc", 1, 2^31), string.sub("abc", -2^31), string.sub("abc", 1.9, 2.9), string.sub("abc", "2"))
+print(string.sub("abc", 1/0), string.sub("abc", 0/0), string.sub("abc", 0, 0), string.sub("abc", -1, -2), string.sub("abc", 2, nil))
+print(string.byte("abc", 2^31), string.byte("abc", 1.9), string.byte("abc", 0), string.byte("abc", -1, 10), string.byte("abc", nil, 3))
+print(select("#", string.byte(string.rep("x", 8000), 1, -1)), select("#", string.byte("")), select("#", string.byte("abc", 3, 2)))
+print(string.char(65.7), string.char(-0.5) == "\0", string.char(255.9) == "\255", string.char("66"), string.char())
+print(pcall(string.byte, string.rep("x", 8001), 1, -1))
+print(pcall(string.sub, "abc"))
+print(pcall(string.sub, "abc", "x"))
+print(pcall(string.char, 256))
+print(pcall(string.char, 65, -1))
+print(pcall(string.char, "x"))
+print(pcall(string.char, 2^32 + 65))
+print(pcall(string.byte))
+print(pcall(function() local n = string.len() return n end))
