@@ -90,7 +90,7 @@ export abstract class LoopRecorder extends RecorderBase {
   protected forArg(fori: number, reg: number, type: 'int' | 'num'): Ref {
     const slot = this.slotOf(reg);
     const have = this.slots.get(slot);
-    if (have !== undefined) return this.b.typeOf(have) === type ? have : this.b.conv('num', 'int', have);
+    if (have !== undefined) return this.forTyped(have, type);
     const convert = type === 'int' ? SLOAD.C : 0;
     const ref = this.forConstant(fori, reg, type) ?? this.b.sload(slot, type, SLOAD.R | SLOAD.I | convert, convert !== 0);
     this.slots.set(slot, ref);
@@ -104,14 +104,15 @@ export abstract class LoopRecorder extends RecorderBase {
   }
 
   /**
-   * rec_for_check: a step that is not a constant gets a guard for the loop's direction; an
-   * int loop's stop + step must not overflow (a range guard, or ADDOV when both vary).
+   * rec_for_check: a step that is not a constant gets a guard for the loop's direction; where
+   * the loop starts (`init`), an int loop's stop + step must not overflow (a range guard, or
+   * ADDOV when both vary).
    */
-  protected forCheck(t: 'int' | 'num', up: boolean, stop: Ref, step: Ref): void {
+  protected forCheck(t: 'int' | 'num', up: boolean, stop: Ref, step: Ref, init: boolean): void {
     const k = (ref: Ref): number => (this.b.constantAt(ref) as { value: number }).value;
     if (!isConstRef(step)) {
       this.guard(up ? 'GE' : 'LT', t, step, t === 'int' ? this.b.kint(0) : this.b.knum(0));
-      if (t !== 'int') return;
+      if (!init || t !== 'int') return;
       if (isConstRef(stop)) {
         const limit = k(stop);
         if (up && limit > 0) this.guard('LE', 'int', step, this.b.kint(0x7fffffff - limit));
@@ -121,27 +122,30 @@ export abstract class LoopRecorder extends RecorderBase {
         const sum = this.b.emit('ADDOV', 'int', step, stop, true)!;
         this.b.emit('USE', 'int', sum, 0);
       }
-    } else if (t === 'int' && !isConstRef(stop)) {
+    } else if (init && t === 'int' && !isConstRef(stop)) {
       this.guard(up ? 'LE' : 'GE', 'int', stop, this.b.kint((up ? 0x7fffffff : -0x80000000) - k(step)));
     }
   }
 
+  /** lj_opt_narrow_forl: int when start, stop and step are int32 values and stop + step cannot overflow. */
+  protected forNarrowsToInt(a: number): boolean {
+    if (![a, a + 1, a + 2].every((r) => isInt32(this.num(r)))) return false;
+    const sum = this.num(a + 1) + this.num(a + 2);
+    return this.num(a + 2) >= 0 ? sum <= 0x7fffffff : sum >= -0x80000000;
+  }
+
   /**
-   * rec_for_loop: the type of the loop's index (a root's own loop is narrowed to int when start,
-   * stop and step are int32 and stop + step cannot overflow; any other loop keeps the index's
-   * type), its stop and step with rec_for_check's guards, then its index.
+   * rec_for_loop: the type of the loop's index (the index's own type when it has one; a root's
+   * own loop is narrowed by lj_opt_narrow_forl; any other loop is num), its stop and step with
+   * rec_for_check's guards, then its index (not yet stepped).
    */
   protected forLoop(fori: number, a: number, init: boolean): ForLoop {
-    const held = (r: number) => this.slots.get(this.slotOf(r));
-    const intOrAbsent = (r: number) => held(r) === undefined || this.b.typeOf(held(r)!) === 'int';
-    const narrow = init
-      ? [a, a + 1, a + 2].every((r) => isInt32(this.num(r))) && (this.num(a + 2) >= 0 ? this.num(a + 1) + this.num(a + 2) <= 0x7fffffff : this.num(a + 1) + this.num(a + 2) >= -0x80000000)
-      : held(a) !== undefined && this.b.typeOf(held(a)!) === 'int' && intOrAbsent(a + 1) && intOrAbsent(a + 2);
-    const type = narrow ? 'int' : 'num';
+    const held = this.slots.get(this.slotOf(a));
+    const type = held !== undefined ? (this.b.typeOf(held) === 'int' ? 'int' : 'num') : init && this.forNarrowsToInt(a) ? 'int' : 'num';
     const stop = this.forArg(fori, a + 1, type);
     const step = this.forArg(fori, a + 2, type);
-    this.forCheck(type, this.forUp(a), stop, step);
-    let idx = held(a);
+    this.forCheck(type, this.forUp(a), stop, step, init);
+    let idx = held;
     if (idx === undefined) {
       // An int index converts with a check unless its start is a constant (J->scev.start).
       const convert = type === 'int' ? SLOAD.C : 0;
@@ -149,11 +153,20 @@ export abstract class LoopRecorder extends RecorderBase {
       idx = this.b.sload(this.slotOf(a), type, SLOAD.I | convert, convert !== 0 && !exact);
       this.slots.set(this.slotOf(a), idx);
       this.loaded.set(this.slotOf(a), idx);
-    } else if (this.b.typeOf(idx) !== type) {
-      idx = this.b.conv('num', 'int', idx);
+    } else {
+      idx = this.forTyped(idx, type);
     }
-    this.set(a + 3, idx);
+    if (init) this.set(a + 3, idx);
     return { fori, type, stop, step, idx };
+  }
+
+  /** A for-loop control value as `type`: int to num converts; num to int converts with a check. */
+  protected forTyped(ref: Ref, type: 'int' | 'num'): Ref {
+    const have = this.b.typeOf(ref);
+    if (have === type) return ref;
+    if (have === 'int') return this.b.conv('num', 'int', ref);
+    if (have === 'num') return this.b.conv('int', 'num', ref);
+    throw nyi('NYIBC', `for loop over a ${have}`);
   }
 
   /** ITERL: the loop goes on while the iterator's first result is not nil. */
@@ -269,9 +282,9 @@ export abstract class LoopRecorder extends RecorderBase {
     const loop = own ? this.scev! : this.forLoop(fori, a, false);
     const goesOn = this.forLoopGoesOn(a);
     const t = loop.type;
-    const op: ComparisonOp = this.forUp(a) ? (goesOn ? 'LE' : 'UGT') : goesOn ? 'GE' : 'ULT';
+    const op = forGuardOp(t, this.forUp(a), goesOn);
     const stop = loop.stop;
-    const idx = this.b.arith('ADD', t, this.slots.get(this.slotOf(a))!, loop.step);
+    const idx = this.b.arith('ADD', t, loop.idx, loop.step);
     if (goesOn) {
       // The exit (loop ends) resumes after the FORL with the stepped index, as LuaJIT's does.
       this.set(a, idx);
@@ -302,20 +315,27 @@ export abstract class LoopRecorder extends RecorderBase {
     return forEnters(this.vm.mem, this.cur.rtBase + 8 * a);
   }
 
-  /** FORI (rec_for): the direction guard of rec_for_check, a guard for whether the body runs at all, then the visible index. */
+  /**
+   * FORI (rec_for): start, stop and step as the loop's type (int when the start already is one
+   * and lj_opt_narrow_forl agrees, else num), converted in their slots; rec_for_check's guards;
+   * then the guard for whether the body runs at all. Its exit goes the other way: into the body
+   * with the visible index set, or past the loop.
+   */
   protected forLoopEntry(pc: number, a: number): RecordOutcome {
+    const start = this.slots.get(this.slotOf(a));
+    const t = start !== undefined && this.b.typeOf(start) === 'int' && this.forNarrowsToInt(a) ? 'int' : 'num';
     // A numeric-string start, stop or step (converted in place by the interpreter's FORI): NYI here.
-    const idx = this.getNum(a);
-    const stop = this.getNum(a + 1);
-    const step = this.getNum(a + 2);
+    for (const r of [a, a + 1, a + 2]) this.set(r, this.forTyped(this.get(r), t));
+    const idx = this.get(a);
+    const stop = this.get(a + 1);
     const up = this.forUp(a);
-    this.forCheck('num', up, stop, step);
+    this.forCheck(t, up, stop, this.get(a + 2), true);
     const enters = this.forLoopEnters(a);
-    this.snapshot(pc);
-    const op: ComparisonOp = up ? (enters ? 'LE' : 'UGT') : enters ? 'GE' : 'ULT';
-    this.guard(op, 'num', idx, stop);
+    this.set(a + 3, idx);
+    this.snapshot(enters ? pc + 1 + insD(this.cur.proto.bc[pc]) - 0x8000 : pc + 1);
+    const op = forGuardOp(t, up, enters);
+    this.guard(op, t, idx, stop);
     this.needsnap = true;
-    if (enters) this.set(a + 3, idx);
     return { kind: 'continue' };
   }
 
@@ -359,4 +379,14 @@ export abstract class LoopRecorder extends RecorderBase {
 
   /** An inlined call (for an ITERC whose iterator is a Lua function). */
   protected abstract call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined;
+}
+
+/**
+ * The guard that a for loop goes on (LE up, GE down) or leaves: signed GT/LT for an int index,
+ * unordered UGT/ULT for a num one (where LuaJIT has GT/LT), so a NaN index leaves the loop.
+ */
+function forGuardOp(t: 'int' | 'num', up: boolean, goesOn: boolean): ComparisonOp {
+  if (goesOn) return up ? 'LE' : 'GE';
+  if (t === 'int') return up ? 'GT' : 'LT';
+  return up ? 'UGT' : 'ULT';
 }
