@@ -151,6 +151,8 @@ export abstract class RecorderBase {
   protected snapCount = 0;
 
   protected lastSnapRef = -1;
+  /** The pc the last snapshot resumes at. */
+  protected lastSnapPc = 0;
 
   protected readonly startOp: OpName;
 
@@ -281,6 +283,7 @@ export abstract class RecorderBase {
     this.b.snapshot(entries, { ...this.snapOptions(pc), replaceLast: merge });
     if (!merge && ++this.snapCount > this.vm.jit.params.maxsnap) throw nyi('SNAPOV');
     this.lastSnapRef = this.b.nextRef;
+    this.lastSnapPc = pc;
     this.guardSince = false;
     this.mergesnap = false;
   }
@@ -329,7 +332,8 @@ export abstract class RecorderBase {
         finished = optimizeLoop(trace);
       } catch (err) {
         if (!(err instanceof LoopTypeInstability)) throw err;
-        if (--this.instunroll < 0) throw nyi('TYPEINS');
+        // LuaJIT gives up at J->pc, where the loop goes on: the pc of the trace's last snapshot.
+        if (--this.instunroll < 0) throw new Abort('TYPEINS', formatAbortMessage('TYPEINS'), this.lastSnapPc);
         this.loopref = this.b.nextRef - REF_FIRST;
         return { kind: 'continue' };
       }

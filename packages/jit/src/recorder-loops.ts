@@ -349,6 +349,9 @@ export abstract class LoopRecorder extends RecorderBase {
     const atStartPc = this.setup.extraLoop === true && this.cur.proto === this.setup.proto && nextPc === this.setup.pc;
     const decision = compiledLoopLink(this.state(atStartPc), { op: op as 'JFORL' | 'JITERL' | 'JLOOP', event: goesOn ? 'enter' : 'leave', trace: traceNo });
     if (decision.kind === 'abort') throw nyi(decision.reason);
+    // rec_loop_jit: recording cannot go on across a compiled loop op that is entered, so a
+    // type-unstable loop closed here aborts with TYPEINS instead of unrolling.
+    if (goesOn) this.instunroll = 0;
     if (op === 'JFORL') this.forLoopStep(pc, a);
     if (op === 'JITERL') this.iterLoopStep(a);
     if (decision.kind === 'continue') return { kind: 'continue' };

@@ -5,14 +5,15 @@
 // policy. Under luajit-2022 a host-stack violation of the #1169 kind (a side trace linking to
 // itself) is what the monitor is for: it is counted, not compared. A difference fails with the
 // seed, the configuration and the program cut down to the lines that still show it.
-// STRESS_SEED / STRESS_PROGRAMS override the seed and the count.
+// Each run takes several seeds (programs are numbered per seed); STRESS_SEEDS (comma-separated,
+// hex with 0x) and STRESS_PROGRAMS (per seed) override them.
 import { LuaInterpreter, LuaRuntimeError, compileLua } from '@tracesim/lua';
 import { JitViolation, TracingJit, type LinkPolicy } from '../src';
 import { runLuajit } from '../../lua/test/helpers';
 import { STRESS_TAGS, stressProgram } from './support/stress-generator';
 
-const SEED = Number(process.env.STRESS_SEED ?? 0x57e55);
-const PROGRAMS = Number(process.env.STRESS_PROGRAMS ?? 500);
+const SEEDS = (process.env.STRESS_SEEDS ?? '0x57e55,0x1,0x3,0x4').split(',').map(Number);
+const PROGRAMS = Number(process.env.STRESS_PROGRAMS ?? 125);
 const SEPARATOR = '=====';
 
 interface Config {
@@ -80,21 +81,22 @@ function shrink(source: string, config: Config): string {
   return lines.join('\n');
 }
 
-describe(`JIT stress: ${PROGRAMS} generated programs (seed ${SEED.toString(16)})`, () => {
-  const programs = Array.from({ length: PROGRAMS }, (_, i) => stressProgram(SEED, i));
+const seedList = SEEDS.map((seed) => seed.toString(16)).join(', ');
+describe(`JIT stress: ${PROGRAMS} generated programs for each of the seeds ${seedList}`, () => {
+  const programs = SEEDS.flatMap((seed) => Array.from({ length: PROGRAMS }, (_, i) => ({ seed, index: i, ...stressProgram(seed, i) })));
   const expected = oracle(programs.map((p) => p.source));
 
   test('every feature of the generator occurs in the batch', () => {
     const seen = new Set(programs.flatMap((p) => p.tags));
     expect(STRESS_TAGS.filter((t) => !seen.has(t))).toEqual([]);
-    expect(expected).toHaveLength(PROGRAMS);
+    expect(expected).toHaveLength(programs.length);
   });
 
   test('JIT off and each JIT configuration print what luajit -joff prints', () => {
     const differences: string[] = [];
     const issue1169 = new Map<string, number>();
     programs.forEach((p, i) => {
-      const config = JIT_CONFIGS[i % JIT_CONFIGS.length];
+      const config = JIT_CONFIGS[p.index % JIT_CONFIGS.length];
       for (const c of [OFF, config]) {
         const got = run(p.source, c);
         if (got.kind === 'issue1169') {
@@ -103,7 +105,7 @@ describe(`JIT stress: ${PROGRAMS} generated programs (seed ${SEED.toString(16)})
         }
         if (got.text !== expected[i] && differences.length < 3) {
           const small = c.jit ? shrink(p.source, c) : p.source;
-          differences.push(`seed ${SEED.toString(16)} program ${i} [${c.name}] (${p.tags.join(', ')})\n${small}\n--- luajit -joff:\n${expected[i]}--- tracesim:\n${got.text}`);
+          differences.push(`seed ${p.seed.toString(16)} program ${p.index} [${c.name}] (${p.tags.join(', ')})\n${small}\n--- luajit -joff:\n${expected[i]}--- tracesim:\n${got.text}`);
         }
       }
     });
