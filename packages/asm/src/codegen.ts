@@ -9,7 +9,7 @@ import type { Operand } from '@tracesim/x86';
 import {
   ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
-  type ArithOp, type ComparisonOp, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
+  type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
 import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
 import { constBits, constWords, type ConstPool } from './const-pool';
@@ -277,6 +277,11 @@ class TraceCodegen {
       if (dest !== undefined) this.twoAddress(dest, a, b, 'num', (d, src) => this.e.emit(mnemonic, [d, src]));
       return;
     }
+    if (isInt64(ins.type) && INT_ARITH[op]?.overflowGuard === false) {
+      // i64/u64 ADD, SUB and MUL wrap alike: the 64-bit forms of the int ops.
+      if (dest !== undefined) this.twoAddress(dest, a, b, 'raw64', (d, src) => this.e.emit(INT_ARITH[op]!.mnemonic, [d, src]));
+      return;
+    }
     if (repr !== 'int') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
     const minmax = INT_MINMAX[op];
     if (minmax !== undefined) {
@@ -318,14 +323,15 @@ class TraceCodegen {
   }
 
   /** dest = a OP b for a two-address x86 op, keeping b intact when dest already holds it. */
-  private twoAddress(dest: number, a: Src, b: Src, repr: 'int' | 'num', op: (d: Operand, src: Operand | RipRef) => void, immOk = false): void {
-    const reg = (n: number): Operand => (repr === 'num' ? xmm(n) : gpr(n, 32));
+  private twoAddress(dest: number, a: Src, b: Src, repr: 'int' | 'num' | 'raw64', op: (d: Operand, src: Operand | RipRef) => void, immOk = false): void {
+    const width = repr === 'raw64' ? 64 : 32;
+    const reg = (n: number): Operand => (repr === 'num' ? xmm(n) : gpr(n, width));
     const load = (d: number, s: Src): void => {
       if (s.kind === 'reg' && s.reg === d) return;
       if (repr === 'num') this.e.emit(s.kind === 'reg' ? 'movaps' : 'movsd', [xmm(d), this.num(s)]);
-      else this.e.emit('mov', [gpr(d, 32), this.intOrImm(s)]);
+      else this.e.emit('mov', [gpr(d, width), repr === 'raw64' ? this.quad(s) : this.intOrImm(s)]);
     };
-    const src = (s: Src): Operand | RipRef => (repr === 'num' ? this.num(s) : immOk ? this.intOrImm(s) : this.int(s));
+    const src = (s: Src): Operand | RipRef => (repr === 'num' ? this.num(s) : repr === 'raw64' ? this.quad(s) : immOk ? this.intOrImm(s) : this.int(s));
     if (a.kind === 'reg' && a.reg === dest) {
       op(reg(dest), src(b));
     } else if (!(b.kind === 'reg' && b.reg === dest)) {
@@ -336,7 +342,7 @@ class TraceCodegen {
       load(tmp, a);
       op(reg(tmp), src(b));
       if (repr === 'num') this.e.emit('movaps', [xmm(dest), xmm(tmp)]);
-      else this.e.emit('mov', [gpr(dest, 32), gpr(tmp, 32)]);
+      else this.e.emit('mov', [gpr(dest, width), gpr(tmp, width)]);
     }
   }
 
@@ -379,7 +385,7 @@ class TraceCodegen {
     const repr = checkedRepr(ins.type, this.where(i));
     const [a, b] = this.sources(ins, i);
     if (repr === 'num') return this.compareNum(op, a, b, i);
-    if (repr !== 'int' && op !== 'EQ' && op !== 'NE') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
+    if (repr !== 'int' && !isInt64(ins.type) && op !== 'EQ' && op !== 'NE') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
     const wide = repr !== 'int';
     const left = a.kind === 'reg' ? gpr(a.reg, wide ? 64 : 32) : gpr(TMP, wide ? 64 : 32);
     if (a.kind === 'const') this.e.emit('mov', [left, wide ? this.quad(a) : this.intOrImm(a)]);
@@ -419,6 +425,12 @@ class TraceCodegen {
     } else if (c.dst === 'int' && c.src === 'num') {
       if (c.check === 'check' || c.check === 'index') this.checkedToInt(this.num(a) as Operand, dest, i);
       else if (dest !== undefined) this.e.emit('cvttsd2si', [gpr(dest, 32), this.num(a)]);
+    } else if (isInt64(c.dst) && c.src === 'int') {
+      // Sign-extended (LuaJIT's i64.int sext); a constant was folded by the recorder.
+      if (dest !== undefined) this.e.emit('movsxd', [gpr(dest, 64), this.int(a)]);
+    } else if (c.dst === 'i64' && c.src === 'num') {
+      // cvttsd2si's integer indefinite (-2^63) for NaN and out-of-range values, as lj_num2i64.
+      if (dest !== undefined) this.e.emit('cvttsd2si', [gpr(dest, 64), this.num(a)]);
     } else {
       throw new AsmError(this.where(i), `CONV ${c.dst}.${c.src} is not supported by the backend`);
     }
@@ -702,3 +714,7 @@ function withReg(ins: IRIns, reg: IRIns['reg']): IRIns {
   return reg === undefined ? ins : { ...ins, reg };
 }
 
+/** The 64-bit integer types, held raw in a GPR and computed with the 64-bit int forms. */
+function isInt64(type: IRTypeName): boolean {
+  return type === 'i64' || type === 'u64';
+}

@@ -27,6 +27,9 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   ff_call: 'helper_ff_call',
   uv_slot: 'helper_uv_slot',
   tab_meta: 'helper_tab_meta',
+  cdata_ctypeid: 'helper_cdata_ctypeid',
+  cdata_i64: 'helper_cdata_i64',
+  cdata_new: 'helper_cdata_new',
 };
 
 export function helperTrap(name: string, location: string): TrapName {

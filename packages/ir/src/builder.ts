@@ -85,6 +85,11 @@ export class TraceBuilder {
     return this.pool.intern({ op: 'KINT', type: 'int', value });
   }
 
+  /** A 64-bit integer constant (i64 or u64), signed for i64. */
+  kint64(value: bigint, type: 'i64' | 'u64'): Ref {
+    return this.pool.intern({ op: 'KINT64', type, value: type === 'i64' ? BigInt.asIntN(64, value) : BigInt.asUintN(64, value) });
+  }
+
   knum(value: number): Ref {
     return this.pool.intern({ op: 'KNUM', type: 'num', value });
   }

@@ -66,6 +66,12 @@ export const HOST_HELPERS = [
   { name: 'tab_meta', args: ['i64'], result: 'p64', effect: 'load' },
   /** A side-effect-free builtin (function, argument count, up to three arguments): the address of a cell with its first result. */
   { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
+  // 64-bit integer cdata (host objects behind handles, like tables): a cdata's type (FLOAD
+  // cdata.ctypeid; for a ctype object, the type it names in the high half), its value (FLOAD
+  // cdata.int64) and a new one boxing a value (CNEWI: an allocation, so DCE drops unused ones).
+  { name: 'cdata_ctypeid', args: ['i64'], result: 'int', effect: 'load' },
+  { name: 'cdata_i64', args: ['i64'], result: 'i64', effect: 'load' },
+  { name: 'cdata_new', args: ['int', 'i64'], result: 'cdt', effect: 'load' },
 ] as const satisfies readonly HostHelper[];
 
 export const HELPERS: readonly HostHelper[] = HOST_HELPERS;

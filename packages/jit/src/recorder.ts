@@ -12,7 +12,7 @@ import {
 } from '@tracesim/ir';
 import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
-import { IndexRecorder } from './recorder-index';
+import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
@@ -40,7 +40,7 @@ const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Re
 };
 
 /** What type() answers for a value of each IR type. */
-const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean' };
+const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean', cdt: 'cdata' };
 
 const UV_IMMUTABLE = 0x4000;
 /** The IR types whose values are false in a condition. */
@@ -49,7 +49,7 @@ const FALSY_TYPES: ReadonlySet<IRTypeName> = new Set(['nil', 'fal']);
 const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format', 'ffi.new', 'ffi.cast']);
 const FF_CALL_ARGS = 3;
 
-export class Recorder extends IndexRecorder {
+export class Recorder extends CdataRecorder {
   /** An interpreter stub (lj_record_setup, too many tries or side traces): stop before recording anything. */
   stopToInterpreter(): RecordOutcome {
     this.snapshot(this.setup.pc);
@@ -86,6 +86,10 @@ export class Recorder extends IndexRecorder {
     if (arith) return this.arith(arith, op, ins);
     const cmp = COMPARE[op];
     if (cmp) {
+      if (this.isCdataOperation(this.operand(a).value, this.operand(d).value)) {
+        this.cdataCompare(cmp, pc, this.operand(a), this.operand(d));
+        return { kind: 'continue' };
+      }
       const x = this.getNum(a);
       const y = this.getNum(d);
       const [vx, vy] = [this.num(a), this.num(d)];
@@ -107,7 +111,9 @@ export class Recorder extends IndexRecorder {
         this.set(a, [REF_NIL, REF_FALSE, REF_TRUE][d]);
         return { kind: 'continue' };
       case 'UNM':
-        this.set(a, this.b.arith('NEG', 'num', this.getArith(d)));
+        // A cdata's __unm: 0 - x in its type.
+        if (this.isCdataOperation(this.operand(d).value, 0)) this.set(a, this.cdataArith('SUB', { value: 0, ref: this.b.knum(0) }, this.operand(d)));
+        else this.set(a, this.b.arith('NEG', 'num', this.getArith(d)));
         return { kind: 'continue' };
       case 'UGET':
         return this.uget(a, d);
@@ -115,6 +121,9 @@ export class Recorder extends IndexRecorder {
         return this.uset(op, a, d);
       case 'KSTR':
         this.set(a, this.raw(this.bitsOf(this.vm.heap.str(this.kstr(d))), 'str'));
+        return { kind: 'continue' };
+      case 'KCDATA':
+        this.set(a, this.raw(this.bitsOf(this.vm.constantsOf(proto).kgc[d] as LuaCdata), 'cdt'));
         return { kind: 'continue' };
       case 'TNEW':
         this.set(a, this.b.call('tab_new', []));
@@ -154,6 +163,10 @@ export class Recorder extends IndexRecorder {
         return { kind: 'continue' };
       }
       case 'ISEQN': case 'ISNEN': {
+        if (this.isCdataOperation(this.operand(a).value, proto.knum[d])) {
+          this.cdataCompare(op === 'ISEQN' ? 'EQ' : 'NE', pc, this.operand(a), { value: proto.knum[d], ref: this.b.knum(proto.knum[d]) });
+          return { kind: 'continue' };
+        }
         const x = this.getNum(a);
         const equal = this.num(a) === proto.knum[d];
         this.branch(equal ? 'EQ' : 'NE', 'num', x, this.b.knum(proto.knum[d]), pc, equal === (op === 'ISEQN'));
@@ -247,6 +260,11 @@ export class Recorder extends IndexRecorder {
       this.branch(equal ? 'EQ' : 'NE', 'num', this.getNum(a), this.getNum(d), pc, equal === (op === 'ISEQV'));
       return { kind: 'continue' };
     }
+    if (this.isCdataOperation(va, vd)) {
+      // lj_meta_equal_cd: a 64-bit cdata equals a number or another cdata of the same value.
+      this.cdataCompare(op === 'ISEQV' ? 'EQ' : 'NE', pc, this.operand(a), this.operand(d));
+      return { kind: 'continue' };
+    }
     const [x, y] = [this.get(a), this.get(d)];
     const [tx, ty] = [this.b.typeOf(x), this.b.typeOf(y)];
     if (tx !== ty || FALSY_TYPES.has(tx) || tx === 'tru') return { kind: 'continue' };
@@ -267,6 +285,12 @@ export class Recorder extends IndexRecorder {
     const kb = insB(ins);
     const kc = insC(ins);
     const knum = (): Ref => this.b.knum(this.cur.proto.knum[kc]);
+    const k: CdataOperand = { value: this.cur.proto.knum[kc], ref: ARITH_VV[name] ? REF_NIL : knum() };
+    const [x, y] = ARITH_VN[name] ? [this.operand(kb), k] : ARITH_NV[name] ? [k, this.operand(kb)] : [this.operand(kb), this.operand(kc)];
+    if (this.isCdataOperation(x.value, y.value)) {
+      this.set(a, this.cdataArith(op, x, y));
+      return { kind: 'continue' };
+    }
     const left = ARITH_NV[name] ? knum() : this.getArith(kb);
     const right = ARITH_VN[name] ? knum() : ARITH_NV[name] ? this.getArith(kb) : this.getArith(kc);
     this.set(a, this.b.arith(op, 'num', left, right));
@@ -340,7 +364,8 @@ export class Recorder extends IndexRecorder {
   protected call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
-    const recorded = fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined;
+    const ffi = fn.proto === null && (nargs === 1 || nargs === 2) ? this.ffiNew(fn.name, this.operand(a + 2), nargs === 2 ? this.operand(a + 3) : undefined) : undefined;
+    const recorded = ffi ?? (fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined);
     const result = recorded ?? (fn.proto === null ? this.builtinViaHelper(fn, a + 2, nargs) : undefined);
     if (result) {
       this.returnValues(a, nres, result);

@@ -14,6 +14,7 @@ import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, slotWords } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
+import { mapCdataHelpers } from './cdata-helpers';
 import { createMachine, type TraceMachine } from './machine';
 import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, SideExits, type LinkPolicy } from './manager';
 import type { JitObserver } from './observer';
@@ -375,6 +376,7 @@ export class TracingJit {
     machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
     mapHelpers(machine.cpu, { ticks: 0 });
     mapTableHelpers(machine.cpu, this.vm);
+    mapCdataHelpers(machine.cpu, this.vm);
     return machine;
   }
 

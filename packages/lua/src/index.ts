@@ -17,6 +17,9 @@ export { HotCounters, HOTCOUNT_SIZE, HOTCOUNT_LOOP, HOTCOUNT_CALL } from './hotc
 export { LuaTable } from './table';
 export { LuaString, LuaFunction, LuaThread, LuaCdata, LuaUserdata, Upvalue, typeName } from './value';
 export { tagOf } from './stack';
+export { INT64, UINT64, wrap } from './ctype';
+export type { CType } from './ctype';
+export { numberToInt64 } from './lib/ffi-arith';
 export type { LuaValue } from './value';
 export { runLua } from './run';
 export { forCountsUp, forEnters, forContinues } from './forloop';

@@ -40,6 +40,9 @@ export const TRAP_ENTRIES = [
   'helper_ff_call',
   'helper_uv_slot',
   'helper_tab_meta',
+  'helper_cdata_ctypeid',
+  'helper_cdata_i64',
+  'helper_cdata_new',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 

@@ -2,7 +2,8 @@
 // the constructs where JIT-on and JIT-off results have diverged before — for loops whose
 // bounds change sign or turn into strings, slots whose type changes, rotating assignments,
 // shared open upvalues, varargs, metamethods, pcall and error values, recursion, strings and
-// tables. Every program is deterministic and prints the same under lua5.1 and luajit -joff.
+// tables, and 64-bit integer cdata (LuaJIT's ffi). Every program is deterministic; its
+// expected output comes from luajit -joff.
 // The snippet table drives it: each snippet has a feature tag, optional set-up lines before
 // the loop, body lines inside it, and values it adds to the final print.
 import { seededRandom } from '@tracesim/machine';
@@ -127,6 +128,19 @@ const SNIPPETS: readonly Snippet[] = [
     tag: 'pairs',
     setup: ['local pt = { 5, 6, 7, x = 1, y = 2 }'],
     body: () => ['do local s = 0 for k, v in pairs(pt) do s = s + v end for _, v in ipairs(pt) do s = s + v end acc = acc + s end'],
+  },
+  {
+    tag: 'int64',
+    setup: ['local ffi = require("ffi")', 'local I64, U64 = ffi.typeof("int64_t"), ffi.typeof("uint64_t")', 'local c64, u64 = ffi.new(I64, 1), ffi.new(U64, 3)'],
+    body: (r) => [
+      `c64 = c64 * ${r.pick(['3', '-7', '6364136223846793005LL'])} + ${r.pick(['i', 'i * 0.5', '1442695040888963407LL'])}`,
+      `if c64 > ${r.pick(['1000000LL', '0', '2^40'])} then c64 = c64 - ${r.pick(['999983', '2^41', 'c64 / 1'])} end`,
+      `u64 = u64 * ${3 + r.int(5)} + ffi.cast(U64, i)`,
+      'if u64 >= 0x8000000000000000ULL then acc = acc + 1 end',
+      `if c64 == i or ffi.new(I64, i - ${r.int(50)}) < 0 then acc = acc + 3 end`,
+      `if i % ${3 + r.int(5)} == 0 then c64 = -c64 end`,
+    ],
+    results: ['tostring(c64)', 'tostring(u64)'],
   },
 ];
 
