@@ -145,3 +145,29 @@ export function evalBitop(op: string, a: number, b: number): number | undefined 
     default: return undefined;
   }
 }
+
+/** i64/u64 ADD, SUB and MUL: two's-complement wrap-around (the same bits for both types); undefined for other ops. */
+export function evalInt64Arith(op: ArithOp, type: 'i64' | 'u64', a: bigint, b: bigint): bigint | undefined {
+  const r = op === 'ADD' ? a + b : op === 'SUB' ? a - b : op === 'MUL' ? a * b : undefined;
+  if (r === undefined) return undefined;
+  return type === 'i64' ? BigInt.asIntN(64, r) : BigInt.asUintN(64, r);
+}
+
+/** A 64-bit comparison: LT/GE/LE/GT compare signed, the U forms unsigned (as x86's jl/jb after cmp). */
+export function evalInt64Compare(op: ComparisonOp, a: bigint, b: bigint): boolean {
+  const unsigned = op.startsWith('U');
+  const [x, y] = unsigned ? [BigInt.asUintN(64, a), BigInt.asUintN(64, b)] : [BigInt.asIntN(64, a), BigInt.asIntN(64, b)];
+  switch (op) {
+    case 'LT': case 'ULT': return x < y;
+    case 'GE': case 'UGE': return x >= y;
+    case 'LE': case 'ULE': return x <= y;
+    case 'GT': case 'UGT': return x > y;
+    case 'EQ': return x === y;
+    case 'NE': return x !== y;
+  }
+}
+
+/** CONV i64.num: truncation, with x86's integer indefinite (-2^63) for NaN and out-of-range values. */
+export function numToInt64(n: number): bigint {
+  return Number.isNaN(n) || n >= 2 ** 63 || n < -(2 ** 63) ? -(1n << 63n) : BigInt(Math.trunc(n));
+}

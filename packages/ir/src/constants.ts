@@ -45,7 +45,7 @@ export function formatConstant(consts: readonly IRConst[], ref: Ref, snapFlags =
 /** What a constant spelling says before the context supplies a type for bare numbers. */
 export type ConstantToken =
   | { readonly kind: 'pri'; readonly type: 'nil' | 'fal' | 'tru' }
-  | { readonly kind: 'number'; readonly value: number; readonly integral: boolean; readonly hex: boolean }
+  | { readonly kind: 'number'; readonly value: number; readonly integral: boolean; readonly hex: boolean; readonly text?: string }
   | { readonly kind: 'gc'; readonly type: IRTypeName; readonly text: string }
   | { readonly kind: 'ptr'; readonly address: bigint }
   | { readonly kind: 'null' }
@@ -127,7 +127,9 @@ function scanPlainConstant(text: string, pos: number): Scanned<ConstantToken> | 
     const value = parseNumberConstant(word);
     if (value === undefined) return undefined;
     const hex = /0x/i.test(word);
-    return { value: { kind: 'number', value, integral: !hex && /^[+-]\d+$/.test(word), hex }, end };
+    const integral = !hex && /^[+-]\d+$/.test(word);
+    // An integer keeps its digits: 64-bit constants do not fit a double.
+    return { value: { kind: 'number', value, integral, hex, ...(integral ? { text: word } : {}) }, end };
   }
   // Functions as fmtfunc prints them: `chunk:line`, a builtin name (`math.modf`), `C:addr`.
   if (!/^(?:[\w./@-]+:\d+|[A-Za-z_][\w.]*|C:[0-9a-f]+)$/.test(word)) return undefined;

@@ -275,7 +275,7 @@ class IrSectionParser {
     if (t === 'num' || t === 'flt' || token.hex) return this.pool.intern({ op: 'KNUM', type: 'num', value: token.value });
     if (t === 'i64' || t === 'u64' || t === 'p64') {
       if (!Number.isInteger(token.value)) fail(col, `expected an integer constant for type ${t}`);
-      return this.pool.intern({ op: 'KINT64', type: t === 'p64' ? 'i64' : t, value: BigInt(token.value) });
+      return this.pool.intern({ op: 'KINT64', type: t === 'p64' ? 'i64' : t, value: token.text !== undefined ? BigInt(token.text) : BigInt(token.value) });
     }
     if (!Number.isInteger(token.value) || (token.value | 0) !== token.value) {
       fail(col, `constant ${token.value} does not fit the 32-bit integer type ${t}`);

@@ -5,7 +5,7 @@
 // deterministic event list and the final stack; it is the semantic oracle for the backend.
 
 import { isNumberWords, itypeOf, numberWords, wordsToNumber, type TValueWords } from '@tracesim/machine';
-import { checkedNumToInt, evalAbs, evalArith, evalBitop, evalCompare, evalFpmath, evalNeg, truncateToInt } from './arith';
+import { checkedNumToInt, evalAbs, evalArith, evalBitop, evalCompare, evalFpmath, evalInt64Arith, evalInt64Compare, evalNeg, numToInt64, truncateToInt } from './arith';
 import { HELPERS, type HelperState } from './calls';
 import { gcHandle } from './constants';
 import { IrRuntimeError, IrStepBudgetError, snapshotLocation, traceLocation } from './errors';
@@ -230,7 +230,15 @@ class Interpreter {
       if (typeof v !== 'number') throw new IrRuntimeError(where, `operand ${r} is not a number`);
       return v;
     };
+    const int64 = (r: Ref): bigint => {
+      const v = val(r);
+      if (typeof v !== 'bigint') throw new IrRuntimeError(where, `operand ${r} is not a 64-bit integer`);
+      return v;
+    };
     const { op, type } = ins;
+    if ((ARITH_OPS as readonly string[]).includes(op) && (type === 'i64' || type === 'u64')) {
+      return evalInt64Arith(op as ArithOp, type, int64(ins.op1), int64(ins.op2)) ?? unmodelled(where, `${type} ${op}`);
+    }
     if ((ARITH_OPS as readonly string[]).includes(op) && isNumericType(type)) {
       const r = evalArith(op as ArithOp, type, num(ins.op1), num(ins.op2));
       if ('value' in r) return r.value;
@@ -240,7 +248,9 @@ class Interpreter {
     if ((COMPARISON_OPS as readonly string[]).includes(op)) {
       const holds = isNumericType(type)
         ? evalCompare(op as ComparisonOp, type, num(ins.op1), num(ins.op2))
-        : op === 'EQ' || op === 'NE'
+        : type === 'i64' || type === 'u64'
+          ? evalInt64Compare(op as ComparisonOp, int64(ins.op1), int64(ins.op2))
+          : op === 'EQ' || op === 'NE'
           ? sameBits(val(ins.op1), val(ins.op2)) === (op === 'EQ')
           : unmodelled(where, `${type} ${op}`);
       if (!holds) throw new Guard(ref);
@@ -270,6 +280,8 @@ class Interpreter {
           }
           return truncateToInt(num(ins.op1));
         }
+        if ((c.dst === 'i64' || c.dst === 'u64') && c.src === 'int') return BigInt(num(ins.op1));
+        if (c.dst === 'i64' && c.src === 'num') return numToInt64(num(ins.op1));
         return unmodelled(where, `CONV ${c.dst}.${c.src}`);
       }
       case 'FPMATH': {

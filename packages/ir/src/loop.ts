@@ -4,7 +4,8 @@
 // re-emitted through folding/CSE; invariant instructions are not copied. Snapshots are copied
 // with their refs substituted and the loop snapshot's slots merged in; a copied snapshot
 // overwrites the previous one when no guard was emitted in between. Every pre-roll value the body
-// reads and that changes across the iteration gets a PHI(value, its copy).
+// reads and that changes across the iteration gets a PHI(value, its copy), and so does every
+// pre-roll value such a PHI carries over.
 
 import { TraceBuilder, type BuilderOptions } from './builder';
 import { IrValidationError, LoopTypeInstability, traceLocation } from './errors';
@@ -80,8 +81,19 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     if (b.nextRef !== before && b.instruction(before).guard) guardSince = true;
   });
 
-  // PHIs for pre-roll values the body reads whose value changes each iteration.
-  const carried = [...readByBody].filter((r) => S(r) !== r).sort((x, y) => y - x);
+  // PHIs for pre-roll values the body reads whose value changes each iteration. A PHI's right
+  // operand may itself be such a pre-roll value (slots that swap: PHI(a, b) with PHI(b, a)), so
+  // the set is closed over them: the back edge moves all of them at once.
+  const changes = (r: Ref): boolean => !isConstRef(r) && r < end && S(r) !== r;
+  const carriedSet = new Set([...readByBody].filter(changes));
+  for (let work = [...carriedSet]; work.length > 0; ) {
+    const right = S(work.pop()!);
+    if (changes(right) && !carriedSet.has(right)) {
+      carriedSet.add(right);
+      work.push(right);
+    }
+  }
+  const carried = [...carriedSet].sort((x, y) => y - x);
   for (const left of carried) b.phi(left, S(left));
   if (insIndex(b.nextRef) > 0xffff) throw new IrValidationError(traceLocation(trace.number), 'trace too long after the LOOP pass');
   return { ...b.finish(trace.link.kind, trace.link.target), ...(trace.spadjust !== undefined ? { spadjust: trace.spadjust } : {}) };

@@ -1,6 +1,6 @@
 // fast-check arbitraries for random VALID trace sets: int/num arithmetic (FPMATH floor, ceil,
-// trunc and sqrt included), guards with snapshots,
-// loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
+// trunc and sqrt included), i64 arithmetic and conversions feeding signed and unsigned
+// 64-bit guards, guards with snapshots, loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
@@ -29,17 +29,21 @@ const INT_OPS = ['ADD', 'SUB', 'MUL', 'MIN', 'MAX', 'ADDOV', 'SUBOV', 'MULOV'] a
 const CMP_OPS = ['LT', 'GE', 'LE', 'GT', 'ULT', 'UGE', 'ULE', 'UGT', 'EQ', 'NE'] as const;
 export const NUM_CONSTANTS = [0, -0, 1, -1, 0.5, 3, 1e300, -1e-300, Infinity, NaN] as const;
 export const INT_CONSTANTS = [0, 1, -1, 2, 7, 1000, 0x7fffffff, -0x80000000] as const;
+const INT64_OPS = ['ADD', 'SUB', 'MUL'] as const;
+export const INT64_CONSTANTS = [0n, 1n, -1n, 3n, (1n << 63n) - 1n, -(1n << 63n), 1n << 32n, 6364136223846793005n] as const;
 
 export type OpRecipe =
   | { readonly k: 'num'; readonly op: (typeof NUM_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
   | { readonly k: 'int'; readonly op: (typeof INT_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
   | { readonly k: 'tonum'; readonly a: number }
   | { readonly k: 'toint'; readonly a: number }
+  | { readonly k: 'i64'; readonly op: (typeof INT64_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
+  | { readonly k: 'toi64'; readonly from: 'int' | 'num'; readonly a: number }
   | { readonly k: 'call'; readonly helper: 'lj_vm_floor' | 'pow' | 'tracesim_tick'; readonly a: number; readonly b: number }
   | {
       readonly k: 'guard';
       readonly op: ComparisonOp;
-      readonly type: 'int' | 'num';
+      readonly type: 'int' | 'num' | 'i64';
       readonly a: number;
       readonly b: number;
       readonly konst: number | null;
@@ -75,13 +79,15 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ k: fc.constant('int' as const), op: fc.constantFrom(...INT_OPS), a: pick, b: pick, konst: fc.option(fc.nat({ max: INT_CONSTANTS.length - 1 }), { freq: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('tonum' as const), a: pick }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('toint' as const), a: pick }) },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('i64' as const), op: fc.constantFrom(...INT64_OPS), a: pick, b: pick, konst: fc.option(fc.nat({ max: INT64_CONSTANTS.length - 1 }), { freq: 2 }) }) },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('toi64' as const), from: fc.constantFrom('int' as const, 'num' as const), a: pick }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('call' as const), helper: fc.constantFrom('lj_vm_floor' as const, 'pow' as const, 'tracesim_tick' as const), a: pick, b: pick }) },
   {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('guard' as const),
       op: fc.constantFrom(...CMP_OPS),
-      type: fc.constantFrom('int' as const, 'num' as const),
+      type: fc.constantFrom('int' as const, 'num' as const, 'i64' as const),
       a: pick,
       b: pick,
       konst: fc.option(fc.nat({ max: 7 }), { freq: 2 }),
@@ -115,6 +121,8 @@ export const traceRecipe: fc.Arbitrary<TraceRecipe> = fc.record({
 interface Pools {
   nums: Ref[];
   ints: Ref[];
+  /** i64 and u64 values (they feed guards only: no Lua slot holds them). */
+  int64s: Ref[];
   /** Slot → value written by this trace so far (for snapshots). */
   slots: Map<number, Ref>;
 }
@@ -151,6 +159,18 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         if (a !== undefined) p.ints.push(b.conv('int', 'num', a, 'check'));
         break;
       }
+      case 'i64': {
+        // i64 only: u64 ADD, SUB and MUL are the same code, and the U guards compare unsigned.
+        const a = at(p.int64s, o.a);
+        const c = o.konst === null ? at(p.int64s, o.b) : b.kint64(INT64_CONSTANTS[o.konst], 'i64');
+        if (a !== undefined && c !== undefined) p.int64s.push(b.emit(o.op, 'i64', a, c)!);
+        break;
+      }
+      case 'toi64': {
+        const a = at(o.from === 'int' ? p.ints : p.nums, o.a);
+        if (a !== undefined) p.int64s.push(b.conv('i64', o.from, a, ''));
+        break;
+      }
       case 'call': {
         if (o.helper === 'tracesim_tick') p.ints.push(b.call('tracesim_tick', []));
         else {
@@ -162,9 +182,9 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         break;
       }
       case 'guard': {
-        const pool = o.type === 'int' ? p.ints : p.nums;
+        const pool = o.type === 'int' ? p.ints : o.type === 'i64' ? p.int64s : p.nums;
         const a = at(pool, o.a);
-        const k = o.konst === null ? undefined : o.type === 'int' ? b.kint(INT_CONSTANTS[o.konst]) : b.knum(NUM_CONSTANTS[o.konst]);
+        const k = o.konst === null ? undefined : o.type === 'int' ? b.kint(INT_CONSTANTS[o.konst]) : o.type === 'i64' ? b.kint64(INT64_CONSTANTS[o.konst], 'i64') : b.knum(NUM_CONSTANTS[o.konst]);
         const c = k ?? at(pool, o.b);
         if (a === undefined || c === undefined) break;
         takeSnapshot(b, o.snap, p, nslots);
@@ -191,7 +211,7 @@ function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Tr
   const nslots = 3 + r.slots.length;
   b.snapshot([], { nslots });
   const counter = b.sload(2, 'int', SLOAD.C | SLOAD.I);
-  const p: Pools = { nums: [], ints: [counter], slots: new Map() };
+  const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map() };
   r.slots.forEach((_, k) => p.nums.push(b.sload(3 + k, 'num', SLOAD.T)));
   const loads = p.nums.slice();
   emitOps(b, r.pre, p, nslots);
@@ -222,7 +242,7 @@ function buildSide(number: number, root: Trace, s: SideRecipe, nslots: number, o
   const exit = s.exit % root.snapshots.length;
   const b = new TraceBuilder({ number, start: { kind: 'side', parent: root.number, exit }, location: 'random.lua:2' }, options);
   const parentSnap = root.snapshots[exit];
-  const p: Pools = { nums: [], ints: [], slots: new Map() };
+  const p: Pools = { nums: [], ints: [], int64s: [], slots: new Map() };
   for (const e of parentSnap.entries) {
     if (isConstRef(e.ref)) {
       p.slots.set(e.slot, b.constant(root.consts[constIndex(e.ref)]));
