@@ -21,7 +21,7 @@ export { parseTraceFile, printTraceFile, SCENARIO_HEADER, SCENARIO_DEFAULTS } fr
 export { luaValueWords, formatLuaValue, parseLuaValue, describeWords, rawWords, wordsToBits, formatExactNumber } from './values';
 export { runTraceSet } from './interpret';
 export type { RunEvent, RunResult, RestoredSlot } from './interpret';
-export { truncateToInt, checkedNumToInt, evalArith, evalCompare } from './arith';
+export { truncateToInt, checkedNumToInt, evalArith, evalCompare, evalInt64Arith } from './arith';
 export { optimizeLoop } from './loop';
 export { callArguments, snapshotInForce, refType, sameOperandType, findTrace, sideTraceAt } from './queries';
 export { formatRunEvent } from './events-format';

@@ -4,7 +4,7 @@
 // is boxed (cdata_new, LuaJIT's CNEWI) where the bytecode stores it, and a box this trace made
 // gives its value back without a load. Division, modulo and powers are NYI here (LuaJIT calls
 // lj_carith_* for them); a varying number converts to uint64_t under guards for [0, 2^63).
-import { isConstRef, type ArithOp, type ComparisonOp, type IRConst, type Ref } from '@tracesim/ir';
+import { evalInt64Arith, isConstRef, type ArithOp, type ComparisonOp, type IRConst, type Ref } from '@tracesim/ir';
 import { INT64, LuaCdata, UINT64, numberToInt64, wrap, type CType, type LuaValue } from '@tracesim/lua';
 import { cdataTypeId, ctypeId } from './cdata-helpers';
 import { IndexRecorder } from './recorder-index';
@@ -16,12 +16,6 @@ export interface CdataOperand {
   readonly ref: Ref;
 }
 
-/** The 64-bit operations recorded inline, with their result for folding two constants. */
-const INT64_ARITH: Partial<Record<ArithOp, (x: bigint, y: bigint) => bigint>> = {
-  ADD: (x, y) => x + y,
-  SUB: (x, y) => x - y,
-  MUL: (x, y) => x * y,
-};
 
 /** The num comparison ops the bytecode's COMPARE table uses, as signed and unsigned 64-bit guards. */
 const INT64_COMPARE: Readonly<Record<string, { readonly i64: ComparisonOp; readonly u64: ComparisonOp; readonly holds: (x: bigint, y: bigint) => boolean }>> = {
@@ -55,14 +49,14 @@ export abstract class CdataRecorder extends IndexRecorder {
 
   /** crec_arith_int64: `x op y` in the operands' common type, boxed as a new cdata. */
   protected cdataArith(op: ArithOp, x: CdataOperand, y: CdataOperand): Ref {
-    const compute = INT64_ARITH[op];
-    if (!compute) throw nyi('NYIBC', `cdata ${op}`);
+    if (op !== 'ADD' && op !== 'SUB' && op !== 'MUL') throw nyi('NYIBC', `cdata ${op}`);
     const ctype = commonType(x.value, y.value);
     const [a, b] = [this.int64Of(x, ctype), this.int64Of(y, ctype)];
     const type = irType(ctype);
     const [ka, kb] = [this.constant(a), this.constant(b)];
     const both = ka?.op === 'KINT64' && kb?.op === 'KINT64';
-    const value = both ? this.b.kint64(wrap(ctype, compute(ka.value, kb.value)), type) : this.b.emit(op, type, a, b)!;
+    // Two constants fold as the reference interpreter computes (ir's evalInt64Arith).
+    const value = both ? this.b.kint64(evalInt64Arith(op, type, ka.value, kb.value)!, type) : this.b.emit(op, type, a, b)!;
     return this.box(ctype, value);
   }
 
