@@ -7,6 +7,7 @@ import type { Cpu, ExecutionWatcher, TrapInfo } from './cpu';
 import { WatcherStop } from './cpu';
 import { hex } from './faults';
 import { fetchInstruction } from './translate';
+import { CONTRACT_WORDING, frameSlotName } from './contract-wording';
 
 export interface TraceInfo {
   readonly number: number;
@@ -56,16 +57,9 @@ export interface MonitorOptions {
   readonly sourceLine?: (trace: number, address: number) => string | undefined;
 }
 
-/** Names of the C frame's 8-byte slots by offset from R (= rsp0 + 16), POSIX x64 GC64. */
-const FRAME_SLOTS: Readonly<Record<number, string>> = {
-  [-8]: 'saved r13', 0: 'saved r12 / TMP1', 8: 'SAVE_NRES / SAVE_ERRF', 16: 'SAVE_L', 24: 'SAVE_PC', 32: 'SAVE_CFRAME',
-  40: 'saved rbp', 48: 'saved rbx', 56: 'saved r15', 64: 'saved r14', 72: 'return address',
-};
-
 const CHAIN_LIMIT = 32;
 const CANARY_HI = 0xc0dec0de | 0;
 const signedHex = (n: number) => (n < 0 ? '-' : '+') + hex(Math.abs(n));
-const offsetText = (n: number) => (n === 0 ? 'exactly' : `${hex(Math.abs(n))} bytes ${n > 0 ? 'above' : 'below'}`);
 
 export class HostStackMonitor implements ExecutionWatcher {
   readonly violations: Violation[] = [];
@@ -160,7 +154,7 @@ export class HostStackMonitor implements ExecutionWatcher {
       const expected = this.options.rsp0;
       if (rsp !== expected) {
         this.report('root-entry', trace.number, undefined, at, expected, rsp,
-          `root trace ${trace.number} must be entered with rsp == rsp0, but rsp is ${offsetText(rsp - expected)} it`);
+          CONTRACT_WORDING.rootEntry(trace.number, rsp - expected));
       }
       return;
     }
@@ -169,8 +163,8 @@ export class HostStackMonitor implements ExecutionWatcher {
     const expected = this.options.rsp0 - parentAdjust;
     if (rsp === expected) return;
     const explanation = previous?.number === trace.number && !fromInterpreter
-      ? `side trace ${trace.number} links to itself but inherits ${hex(parentAdjust)} bytes of trace ${trace.parent}'s frame: each lap raises rsp by ${hex(parentAdjust)} (LuaJIT #1169)`
-      : `side trace ${trace.number} must start inside trace ${trace.parent}'s frame (rsp0 - ${hex(parentAdjust)}), but rsp is ${offsetText(rsp - expected)} that`;
+      ? CONTRACT_WORDING.selfLinkDrift(trace.number, trace.parent, parentAdjust)
+      : CONTRACT_WORDING.sideEntry(trace.number, trace.parent, parentAdjust, rsp - expected);
     this.report('side-entry', trace.number, undefined, at, expected, rsp, explanation);
   }
 
@@ -195,7 +189,7 @@ export class HostStackMonitor implements ExecutionWatcher {
       const expected = rsp0 - trace.spadjust;
       if (t0 !== expected) {
         this.report('guard-exit', traceNumber, exit, at, expected, t0,
-          `exit ${exit} of trace ${traceNumber} is taken with rsp ${offsetText(t0 - expected)} rsp0 - spadjust (${hex(trace.spadjust)}): the exit handler reads the spill slots from the wrong place`);
+          CONTRACT_WORDING.guardExit(traceNumber, exit, trace.spadjust, t0 - expected));
       }
       return;
     }
@@ -203,7 +197,7 @@ export class HostStackMonitor implements ExecutionWatcher {
       this.inTrace = false;
       if (rsp !== rsp0) {
         this.report('exit-interp', this.current?.number, undefined, from ?? this.instructionAt(trap.address), rsp0, rsp,
-          `the tail jump to exit_interp needs rsp == rsp0, but rsp is ${offsetText(rsp - rsp0)} it: the interpreter would take its C frame from rsp + 16`);
+          CONTRACT_WORDING.exitInterp(rsp - rsp0));
       }
       return;
     }
@@ -212,7 +206,7 @@ export class HostStackMonitor implements ExecutionWatcher {
       const beforeCall = rsp + 8;
       if (beforeCall % 16 !== 0) {
         this.report('helper-alignment', this.current?.number, undefined, from ?? this.instructionAt(trap.address), undefined, beforeCall,
-          `call to helper ${helper} with rsp ≡ ${beforeCall % 16} (mod 16) before the call: the SysV ABI needs 16-byte alignment`);
+          CONTRACT_WORDING.helperAlignment(helper, beforeCall % 16));
       }
     }
   }
@@ -224,7 +218,7 @@ export class HostStackMonitor implements ExecutionWatcher {
     if (above && !this.rspAbove) {
       this.rspAbove = true;
       this.report('rsp-above-rsp0', this.current?.number, undefined, this.instructionAt(instructionAddress), this.options.rsp0, rsp,
-        `rsp rose ${hex(rsp - this.options.rsp0)} bytes above rsp0 in trace code: the trace's frame now overlaps the interpreter's C frame`);
+        CONTRACT_WORDING.rspAboveRsp0(rsp - this.options.rsp0));
       return;
     }
     if (!above) this.rspAbove = false;
@@ -249,10 +243,8 @@ export class HostStackMonitor implements ExecutionWatcher {
     const low = rsp0 + 8;
     if (!this.inTrace || address + size <= low || address >= frameTop) return;
     const first = Math.max(address, low);
-    const slotOffset = Math.floor((first - (rsp0 + 16)) / 8) * 8;
-    const slot = FRAME_SLOTS[slotOffset] ?? `R${signedHex(slotOffset)}`;
     this.report('c-frame-write', this.current?.number, undefined, this.instructionAt(this.cpu.at), undefined, this.cpu.state.rsp,
-      `trace code wrote ${size} bytes at rsp0+${hex(first - rsp0)} (${slot}): the interpreter's C frame above rsp0+8 must stay intact`);
+      CONTRACT_WORDING.cFrameWrite(size, first - rsp0, frameSlotName(first - rsp0)));
   }
 
   private inStubs(address: number): boolean {

@@ -12,7 +12,7 @@ export { formatConstant, gcHandle } from './constants';
 export { bitsDouble, formatG, formatHexFloat, formatNumberConstant, parseNumberConstant } from './numfmt';
 export { printTrace, formatIrLines, formatStartLine, formatStopLine, formatInsLine, formatSnapshotLine } from './dump-print';
 export type { PrintOptions } from './dump-print';
-export { parseJdump } from './dump-parse';
+export { parseJdump, parseStopLine, START_LINE, STOP_LINE } from './dump-parse';
 export { TraceBuilder } from './builder';
 export type { BuilderOptions, TraceHead, SnapshotOptions } from './builder';
 export { eliminateDeadCode, hasSideEffect } from './dce';

@@ -12,7 +12,7 @@ export { INSTRUCTION_FORMS, formMnemonic, isConditionFamily, type Form, type Ope
 export { encode, resolveInstruction, type InstructionInput, type EncodeOptions } from './encoder';
 export { decode, decodeAll } from './decoder';
 export { formatInstruction, formatOperand } from './printer';
-export { parseInstruction, type ParseOptions } from './parser';
+export { parseInstruction, parseInstructionText, type ParseOptions } from './parser';
 export { assemble, type AssembleOptions } from './assembler';
 export { nopInstruction } from './nops';
 export { DecodeError, ParseError, EncodeError } from './errors';
