@@ -45,12 +45,13 @@ export function describeFinding(f: Finding): string {
   return `${f.kind} in ${where} at 0x${f.address.toString(16)} (${f.instruction}): ${rsp}; chain ${f.chain}; ${f.sourceLine} (${f.location})\n  ${f.explanation}`;
 }
 
-/** The stable JSON form: every field, absent ones as null. */
+/** The stable JSON form: every field, absent ones as null; rsp as `rsp0-0x10`, delta as `+0x10`. */
 export function findingJson(f: Finding): Record<string, string | number | null> {
+  const optional = (n: number | undefined, text: (n: number) => string) => (n === undefined ? null : text(n));
   return {
     kind: f.kind, trace: f.trace, exit: f.exit ?? null,
     address: '0x' + f.address.toString(16), instruction: f.instruction, location: f.location,
-    expectedOffset: f.expectedOffset ?? null, actualOffset: f.actualOffset ?? null, delta: f.delta ?? null,
+    expectedRsp: optional(f.expectedOffset, rspText), actualRsp: optional(f.actualOffset, rspText), delta: optional(f.delta, signedHex),
     chain: f.chain, sourceLine: f.sourceLine, explanation: f.explanation,
   };
 }

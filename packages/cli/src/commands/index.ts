@@ -8,6 +8,7 @@ import { execCommand } from './exec';
 import { demoCommand } from './demo';
 import { replayCommand } from './replay';
 import { checkCommand } from './check';
+import { lintCommand } from './lint';
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export const COMMANDS: CommandModule<any, any>[] = [
@@ -19,4 +20,5 @@ export const COMMANDS: CommandModule<any, any>[] = [
   demoCommand,
   replayCommand,
   checkCommand,
+  lintCommand,
 ];

@@ -39,13 +39,16 @@ function policyNotes(set: TraceSet, policy: Policy): string[] {
     : []);
 }
 
-/** Per trace, -jdump style: the IR, then `---- TRACE N mcode BYTES` and the mcode lines. */
+/**
+ * Per trace, in jit/dump.lua's order: the start line and IR, `---- TRACE N mcode BYTES` with the
+ * mcode lines, then the stop line (so `tracesim lint` reads the listing like a LuaJIT dump).
+ */
 function listingLines(assembled: AssembledSet): string[] {
-  return assembled.traces.flatMap((t) => [
-    ...printTrace(t.trace).replace(/\n$/, '').split('\n'),
-    `---- TRACE ${t.trace.number} mcode ${t.bytes.length}`,
-    ...t.listing,
-  ]);
+  return assembled.traces.flatMap((t) => {
+    const lines = printTrace(t.trace).replace(/\n$/, '').split('\n');
+    const stop = lines.pop() as string;
+    return [...lines, `---- TRACE ${t.trace.number} mcode ${t.bytes.length}`, ...t.listing, stop];
+  });
 }
 
 function paintEvent(event: ReplayEvent): string {
