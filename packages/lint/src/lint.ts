@@ -58,7 +58,7 @@ function lintTrace(trace: DumpTrace, file: string, known: ReadonlyMap<number, Kn
     return { verdict: { number: trace.number, parent: trace.parent.trace, findings: [finding] }, chain, start };
   }
   const parentAdjust = parent?.verdict.spadjust;
-  const entryOffset = parentAdjust === undefined ? 0 : -parentAdjust;
+  const entryOffset = parentAdjust === undefined ? 0 : 0 - parentAdjust;
   const walk = walkTrace(trace, {
     file, entryOffset, parentAdjust, chain,
     entryAt: (address) => {
@@ -71,7 +71,7 @@ function lintTrace(trace: DumpTrace, file: string, known: ReadonlyMap<number, Kn
   if (spillFrame !== undefined && walk.spadjust !== undefined && spillFrame !== walk.spadjust) {
     findings.push({
       kind: 'frame-size', trace: trace.number, address: start ?? 0, instruction: trace.mcode[0]?.text ?? '(trace header)',
-      location: `${file}:${trace.mcodeLine}`, expectedOffset: -spillFrame, actualOffset: -walk.spadjust, delta: spillFrame - walk.spadjust,
+      location: `${file}:${trace.mcodeLine}`, expectedOffset: 0 - spillFrame, actualOffset: 0 - walk.spadjust, delta: spillFrame - walk.spadjust,
       chain, sourceLine: trace.location,
       explanation: `the code gives trace ${trace.number} a frame of 0x${walk.spadjust.toString(16)} bytes, but its spill slots call for 0x${spillFrame.toString(16)} by LuaJIT's frame formula`,
     });

@@ -89,8 +89,8 @@ export function walkTrace(trace: DumpTrace, ctx: WalkContext): WalkResult {
 
   /** A jump to exit stub `exit`: rsp must be rsp0 − spadjust of the trace vmstate names. */
   const checkExit = (at: Decoded, exit: number, state: PathState): void => {
-    const owner = state.own || !isSide ? spadjust ?? -ctx.entryOffset : ctx.parentAdjust as number;
-    const expected = -owner;
+    const owner = state.own || !isSide ? spadjust ?? 0 - ctx.entryOffset : ctx.parentAdjust as number;
+    const expected = 0 - owner;
     if (state.offset === expected) return;
     const exitTrace = state.own || !isSide ? trace.number : (trace.parent as { trace: number }).trace;
     report('guard-exit', at, CONTRACT_WORDING.guardExit(exitTrace, exit, owner, state.offset - expected),
@@ -156,7 +156,7 @@ export function walkTrace(trace: DumpTrace, ctx: WalkContext): WalkResult {
     let state = arrived;
     if (!state.own && isVmstateStore(at.input, trace.number)) {
       state = { offset: state.offset, own: true };
-      spadjust ??= -state.offset;
+      spadjust ??= 0 - state.offset;
     }
     const { flow, rsp, write } = at.effect;
     if (write && state.offset + write.disp + write.bytes > FIXED_SLOT_END) {
