@@ -107,5 +107,5 @@ test('-jdump with --json is a usage error (exit 2): the dump is text on stdout',
   const r = tracesim('run', 'loop_sum.lua', '-jdump', '--json');
   expect(r.status).toBe(2);
   expect(r.stdout).toBe('');
-  expect(r.stderr).toBe('tracesim: -jdump and --json cannot be combined (-jdump writes text to stdout)\n');
+  expect(r.stderr).toBe('tracesim: -jdump and --json cannot be combined (-jdump writes text to stdout; give it a file: -jdump=FLAGS,FILE)\n');
 });

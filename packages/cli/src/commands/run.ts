@@ -1,8 +1,9 @@
-// `tracesim run prog.lua [--jit on|off] [-jv] [-jdump[=flags]] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue] [--json]`:
+// `tracesim run prog.lua [--jit on|off] [-jv] [-jdump[=flags[,file]]] [-O opts] [--policy P] [--regs N] [--on-violation stop|continue] [--json]`:
 // runs a Lua program on the interpreter with the tracing JIT attached (LuaJIT's default: on).
 // -jv prints LuaJIT's trace lines to stderr, as `luajit -jv` does; -jdump prints traces, their
-// IR, snapshots, machine code and exits to stdout as jit/dump.lua does. A host-stack contract
+// IR, snapshots, machine code and exits to stdout (or to the file after a comma) as jit/dump.lua does. A host-stack contract
 // violation found by the monitor is reported and gives exit code 1.
+import { closeSync, openSync, writeSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
 import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJdumpFlags, type LinkPolicy } from '@tracesim/jit';
@@ -33,7 +34,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .positional('args', { type: 'string', array: true, describe: "the script's arguments (its arg table and ...); put them after -- when they look like options" })
       .option('jit', { type: 'string', choices: ['on', 'off'], default: 'on', describe: 'the tracing JIT on (LuaJIT\'s default) or off (interpreter only)' })
       .option('jv', { type: 'boolean', describe: 'print LuaJIT -jv trace lines (start, stop, abort) to stderr' })
-      .option('jdump', { type: 'string', describe: `dump traces as luajit -jdump does (to stdout); flags: ${Object.entries(JDUMP_FLAGS).map(([f, what]) => `${f} ${what}`).join('; ')}. Default tbim; +F adds, -F removes` })
+      .option('jdump', { type: 'string', describe: `dump traces as luajit -jdump does, to stdout or, as -jdump=FLAGS,FILE, to FILE; flags: ${Object.entries(JDUMP_FLAGS).map(([f, what]) => `${f} ${what}`).join('; ')}. Default tbim; +F adds, -F removes` })
       .option('O', { type: 'string', requiresArg: true, describe: 'JIT options as luajit -O takes them, e.g. hotloop=1,hotexit=2 or 3' })
       .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
       .option('policy', { type: 'string', choices: ['fixed', 'luajit-2022'], default: 'fixed', describe: 'down-recursion rule: fixed (LuaJIT after cae36118: only root traces may stop with down-recursion) or luajit-2022 (2.1.0-beta3: side traces may too, LuaJIT #1169)' })
@@ -43,11 +44,14 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
       .example('$0 run bench.lua 100 --jit off', 'run bench.lua with arg[1] = "100", interpreter only')
       .example('$0 run fixtures/corpus/loop_sum.lua -jdump=+rsX', 'dump each trace with registers, snapshots and every exit\'s registers')
+      .example('$0 run prog.lua -jdump=+rsm,prog.jdump && $0 lint prog.jdump', 'write the dump to a file and check its host stack statically')
       .epilog('Exit status: 0 ok, 1 a host-stack contract violation, 2 bad input (Lua errors included).'),
   handler: (args) => {
-    if (args.jdump !== undefined && args.json) throw new CommandInputError('-jdump and --json cannot be combined (-jdump writes text to stdout)', 'usage');
+    const [dumpSpec, dumpFile] = splitDumpOption(args.jdump);
+    if (dumpSpec !== undefined && dumpFile === undefined && args.json) throw new CommandInputError('-jdump and --json cannot be combined (-jdump writes text to stdout; give it a file: -jdump=FLAGS,FILE)', 'usage');
     const jitOn = args.jit === 'on';
-    const dumpFlags = args.jdump === undefined ? undefined : parseJdumpFlags(args.jdump);
+    const dumpFlags = dumpSpec === undefined ? undefined : parseJdumpFlags(dumpSpec);
+    const dumpFd = dumpFile === undefined ? undefined : openDumpFile(dumpFile);
     let captured = '';
     const write = (text: string): void => {
       if (args.json) captured += text;
@@ -60,7 +64,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
         maxStepsPerEntry: args['max-steps'],
         onViolation: args['on-violation'] as 'stop' | 'continue',
         log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
-        observer: dumpFlags ? createJdump(dumpFlags, (line) => write(line + '\n')) : undefined,
+        observer: dumpFlags ? createJdump(dumpFlags, dumpFd === undefined ? (line) => write(line + '\n') : (line) => writeSync(dumpFd, line + '\n', null, 'latin1')) : undefined,
       })
       : undefined;
     const vm = new LuaInterpreter({
@@ -80,6 +84,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     } catch (e) {
       if (e instanceof LuaExit) exitStatus = e.status;
       else if (!(e instanceof JitViolation)) throw e;
+    } finally {
+      if (dumpFd !== undefined) closeSync(dumpFd);
     }
     const violations = jit?.violations ?? [];
     process.exitCode = violations.length > 0 ? 1 : exitStatus;
@@ -91,3 +97,19 @@ export const runCommand: CommandModule<object, RunArgs> = {
     for (const v of violations) process.stderr.write(`tracesim: ${describeViolation(v)}\n`);
   },
 };
+
+/** `-jdump=FLAGS,FILE` (dump.lua's form): the flags and the output file. */
+function splitDumpOption(value: string | undefined): [string | undefined, string | undefined] {
+  if (value === undefined) return [undefined, undefined];
+  const comma = value.indexOf(',');
+  return comma < 0 ? [value, undefined] : [value.slice(0, comma), value.slice(comma + 1)];
+}
+
+function openDumpFile(file: string): number {
+  if (file === '') throw new CommandInputError('name the dump file after the comma (-jdump=FLAGS,FILE)', '-jdump');
+  try {
+    return openSync(file, 'w');
+  } catch (err) {
+    throw new CommandInputError(`cannot write the dump file: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
+  }
+}
