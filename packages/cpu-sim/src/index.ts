@@ -22,4 +22,4 @@ export { runSnippet, snippetJson, SANDBOX } from './sandbox';
 export type { SnippetInput, SnippetResult, SnippetFault } from './sandbox';
 export { HostStackMonitor, describeViolation } from './monitor';
 export type { TraceInfo, Violation, ViolationKind, MonitorOptions } from './monitor';
-export { CONTRACT_WORDING, frameSlotName, offsetText } from './contract-wording';
+export { CONTRACT_WORDING, frameSlotName } from './contract-wording';

@@ -71,12 +71,12 @@ export function readDump(text: string, file: string): Dump {
   const at = (i: number, col = 1) => `${file}:${i + 1}:${col}`;
   let i = 0;
   while (i < lines.length) {
-    const text = stripCr(lines[i]);
-    if (!text.startsWith('---- TRACE ')) {
+    const line = stripCr(lines[i]);
+    if (!line.startsWith('---- TRACE ')) {
       i++;
       continue;
     }
-    const start = START_LINE.exec(text);
+    const start = START_LINE.exec(line);
     if (start) {
       const number = Number(start[1]);
       const parent = start[2] !== undefined && start[3] !== 'stitch' ? { trace: Number(start[2]), exit: Number(start[3]) } : undefined;
@@ -84,13 +84,13 @@ export function readDump(text: string, file: string): Dump {
       i++;
       continue;
     }
-    const ir = IR_HEADER.exec(text);
+    const ir = IR_HEADER.exec(line);
     if (ir) {
       const trace = openTrace(open, Number(ir[1]), at(i));
       i = readIrSection(lines, i + 1, trace);
       continue;
     }
-    const mcode = MCODE_HEADER.exec(text);
+    const mcode = MCODE_HEADER.exec(line);
     if (mcode) {
       const trace = openTrace(open, Number(mcode[1]), at(i));
       trace.mcodeLine = i + 1;
@@ -98,12 +98,12 @@ export function readDump(text: string, file: string): Dump {
       i = readMcodeSection(lines, i + 1, trace.mcode, at);
       continue;
     }
-    const stop = STOP_LINE.exec(text);
+    const stop = STOP_LINE.exec(line);
     if (stop) {
       const number = Number(stop[1]);
       const trace = openTrace(open, number, at(i));
       open.delete(number);
-      const link = stopLink(text, number, at(i, text.indexOf('->') + 4));
+      const link = stopLink(line, number, at(i, line.indexOf('->') + 4));
       if (trace.mcode === undefined) {
         // LuaJIT dumps always carry mcode with `m`; without it there is nothing to check.
         i++;
@@ -116,8 +116,8 @@ export function readDump(text: string, file: string): Dump {
       i++;
       continue;
     }
-    // abort, exit, flush and other `---- TRACE` lines: an aborted trace leaves its record open until restarted.
-    if (/^---- TRACE (\d+) abort /.test(text)) open.delete(Number(/^---- TRACE (\d+)/.exec(text)![1]));
+    // An abort drops the trace's record; exit, flush and other `---- TRACE` lines carry nothing to check.
+    if (/^---- TRACE (\d+) abort /.test(line)) open.delete(Number(/^---- TRACE (\d+)/.exec(line)![1]));
     i++;
   }
   for (const trace of open.values()) {
