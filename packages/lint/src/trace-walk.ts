@@ -3,7 +3,7 @@
 // Every instruction is visited once: a second path reaching it must bring the same rsp.
 import { CONTRACT_WORDING, frameSlotName } from '@tracesim/cpu-sim';
 import { SELF_LINKS } from '@tracesim/ir';
-import { parseInstructionText, type InstructionInput } from '@tracesim/x86';
+import { ParseError, parseInstructionText, type InstructionInput } from '@tracesim/x86';
 import type { DumpTrace, McodeLine } from './dump-reader';
 import type { Finding, FindingKind } from './findings';
 import { rspText } from './findings';
@@ -48,8 +48,9 @@ function decode(line: McodeLine): Decoded {
   try {
     const parsed = parseInstructionText(line.text, line.line);
     if (parsed) return { line, input: parsed.input, effect: instructionEffect(parsed.input) };
-  } catch {
+  } catch (err) {
     // An instruction outside tracesim's form table: only what its text shows is known.
+    if (!(err instanceof ParseError)) throw err;
   }
   return { line, effect: unparsedEffect(line.text) };
 }

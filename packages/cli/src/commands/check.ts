@@ -6,7 +6,7 @@
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
 import { replayTraceFile, violationJson } from '@tracesim/jit';
-import { REPORT_FORMATS, resultOf, writeReport, type Problem, type ReportFormat } from '../reports/file-results';
+import { FORMAT_OPTION, resultOf, writeReport, type Problem, type ReportFormat } from '../reports/file-results';
 import { lintProblems } from './lint';
 import { checkRegs, readTraceFile } from './replay';
 
@@ -30,7 +30,7 @@ export const checkCommand: CommandModule<object, CheckArgs> = {
   describe: 'For CI: replay trace files and lint -jdump listings, one result per file (passed / failed with violations / error)',
   builder: (y) => y
     .positional('files', { type: 'string', array: true, demandOption: true, describe: 'trace files, and -jdump listings with mcode (linted as by `tracesim lint`)' })
-    .option('format', { type: 'string', choices: Object.keys(REPORT_FORMATS) as ReportFormat[], default: 'text' as ReportFormat, describe: 'report format: text, json, junit (JUnit XML) or tap (TAP version 13)' })
+    .option('format', FORMAT_OPTION)
     .option('regs', { type: 'number', describe: 'registers the backend may allocate for trace files (small values force spills)' })
     .example('$0 check traces/*.trace --format junit > report.xml', '')
     .example('$0 check examples/issue1169.trace fixtures/lint/lj-1169-repro.jdump', '')

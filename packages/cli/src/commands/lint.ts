@@ -4,7 +4,7 @@
 // result per file. Exit 2 if any file is bad input, else 1 if any finding, else 0.
 import type { CommandModule } from 'yargs';
 import { describeFinding, findingJson, lintDump } from '@tracesim/lint';
-import { REPORT_FORMATS, resultOf, writeReport, type Problem, type ReportFormat } from '../reports/file-results';
+import { FORMAT_OPTION, resultOf, writeReport, type Problem, type ReportFormat } from '../reports/file-results';
 import { readTraceFile } from './replay';
 
 /** The lint's findings for one dump, as report problems. */
@@ -22,7 +22,7 @@ export const lintCommand: CommandModule<object, LintArgs> = {
   describe: 'Check the host stack statically in -jdump listings (luajit -jdump=+rsm,FILE): every exit, link and call of every trace',
   builder: (y) => y
     .positional('dumps', { type: 'string', array: true, demandOption: true, describe: '-jdump text files with mcode sections (flag m)' })
-    .option('format', { type: 'string', choices: Object.keys(REPORT_FORMATS) as ReportFormat[], default: 'text' as ReportFormat, describe: 'report format: text, json, junit (JUnit XML) or tap (TAP version 13)' })
+    .option('format', FORMAT_OPTION)
     .example('luajit -jdump=+rsm,prog.jdump prog.lua; $0 lint prog.jdump', '')
     .example('$0 lint dumps/*.jdump --format junit > lint.xml', '')
     .epilogue([

@@ -128,6 +128,12 @@ function tapReport(results: readonly FileResult[], o: ReportOptions): string[] {
 export const REPORT_FORMATS = { text: textReport, json: jsonReport, junit: junitReport, tap: tapReport } as const;
 export type ReportFormat = keyof typeof REPORT_FORMATS;
 
+/** The `--format` option both CI commands take. */
+export const FORMAT_OPTION = {
+  type: 'string', choices: Object.keys(REPORT_FORMATS) as ReportFormat[], default: 'text' as ReportFormat,
+  describe: 'report format: text, json, junit (JUnit XML) or tap (TAP version 13)',
+} as const;
+
 export function writeReport(results: readonly FileResult[], format: ReportFormat, options: ReportOptions): void {
   process.stdout.write(REPORT_FORMATS[format](results, options).map((l) => l + '\n').join(''));
   process.exitCode = exitCodeOf(results);
