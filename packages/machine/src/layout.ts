@@ -100,8 +100,11 @@ export const REGIONS = {
   cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
 } as const satisfies Record<string, Region>;
 
+/** LuaJIT's LJ_STACK_MAX (LUAI_MAXSTACK, luaconf.h): the most slots a Lua stack may grow to. */
+export const LUA_STACK_MAX_SLOTS = 65500;
+
 /** Highest address a Lua frame may reach: the interpreter raises "stack overflow" beyond it and traces exit before it. */
-export const LUA_STACK_LIMIT = REGIONS.luaStack.base + REGIONS.luaStack.size - 8 * 64;
+export const LUA_STACK_LIMIT = REGIONS.luaStack.base + 8 * LUA_STACK_MAX_SLOTS;
 
 /** The unmapped guard page directly below the host C stack. */
 export const C_STACK_GUARD = REGIONS.cStack.base - PAGE_SIZE;
