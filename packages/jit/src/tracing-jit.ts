@@ -323,7 +323,15 @@ export class TracingJit {
     this.nextNumber++;
     this.traces.push(trace);
     for (const site of returnSites) if (!this.returnSites.some((s) => s.pc === site.pc)) this.returnSites.push(site);
-    this.assembleAll();
+    if (!this.assembleAll()) {
+      // MCODEAL: the mcode area is full; trace_abort then flushes every trace (lj_trace_flushall).
+      this.traces.pop();
+      this.nextNumber--;
+      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${formatAbortMessage('MCODEAL')}]`);
+      this.options.observer?.traceAbort?.({ number: rec.number, location: this.location(rec.proto, rec.pc), reason: formatAbortMessage('MCODEAL') });
+      this.flush();
+      return;
+    }
     if (trace.start.kind === 'root') {
       const ins = rec.proto.bc[rec.pc];
       const jop = J_VARIANTS.get(ins & 0xff) ?? BC.JLOOP;
@@ -342,10 +350,17 @@ export class TracingJit {
     this.options.observer?.traceStop?.(this.assembled!.traces.find((t) => t.trace.number === trace.number)!);
   }
 
-  /** Assembles every trace afresh (the stub area is reserved whole, so it never moves) and loads it. */
-  private assembleAll(): void {
-    this.assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
-    this.machine = this.load(this.assembled);
+  /**
+   * Assembles every trace afresh (the stub area is reserved whole, so it never moves) and loads it.
+   * Answers false, loading nothing, when the traces' code passes maxmcode KB or the mcode area's end.
+   */
+  private assembleAll(): boolean {
+    const assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
+    const end = Math.max(...assembled.chunks.map((c) => c.address + c.bytes.length));
+    if (end - STUB_AREA.end > this.vm.jit.params.maxmcode * 1024 || end > REGIONS.mcode.base + REGIONS.mcode.size) return false;
+    this.assembled = assembled;
+    this.machine = this.load(assembled);
+    return true;
   }
 
   /**
