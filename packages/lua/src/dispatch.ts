@@ -5,7 +5,7 @@
 // moved to another frame (a call, a return, a metamethod, a coroutine switch, a trace).
 import { BC, OP_NAMES, insA, insB, insC, insD } from './bytecode';
 import { RETURNED_TO_C } from './calls';
-import type { LuaInterpreter } from './interpreter';
+import { LuaThrow, type LuaInterpreter } from './interpreter';
 import { forContinues, forEnters } from './forloop';
 import { ARITH_EVENT } from './meta';
 import type { Proto, TemplateTable } from './proto';
@@ -493,6 +493,14 @@ export function dispatch(vm: LuaInterpreter): void {
           throw vm.runtimeError(`bytecode ${OP_NAMES[op]} is not executed by this interpreter`);
       }
     }
+  } catch (err) {
+    // An allocation on a fast path (TNEW, a table store) ran out of memory before the position
+    // was handed over: the innermost dispatch hands it over once, so the error names this line.
+    if (err instanceof LuaThrow && err.value === vm.heap.memoryError && !err.positioned) {
+      err.positioned = true;
+      sync();
+    }
+    throw err;
   } finally {
     vm.budget = Math.min(vm.budget, Math.max(budget, 0));
   }

@@ -1,11 +1,19 @@
 // The host-side GC heap: every string, table, function, coroutine and cdata gets a handle (its
 // TValue payload); strings are interned. Handles count up from 1 and are never reused, so runs
 // are deterministic. The global table is created first, as every function's default environment.
+// Every allocation is charged against a memory budget (--max-memory); one that would pass it
+// raises Lua's "not enough memory" instead of growing the host's heap.
 import { LuaTable } from './table';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
 import type { BuiltinFn, LuaObject } from './value';
+
+/** The default memory budget: 256 MB of LuaJIT-sized objects. */
+export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
+
+/** Lua's message for a failed allocation (lj_err_mem: LJ_ERR_ERRMEM), interned before any budget applies. */
+export const MEMORY_ERROR = 'not enough memory';
 
 export class Heap {
   readonly objects: (LuaObject | undefined)[] = [undefined];
@@ -13,31 +21,50 @@ export class Heap {
   private readonly builtins = new Map<string, LuaFunction>();
   /** Bytes allocated so far, by LuaJIT's object sizes (GCstr header + data, GCtab, GCfunc …). */
   bytes = 0;
+  /** The memory budget in bytes. */
+  limit = DEFAULT_MAX_MEMORY;
+  /** Raises the Lua error for an allocation past the budget (the interpreter throws it as a Lua error). */
+  exhausted: () => never = () => {
+    throw new RangeError(MEMORY_ERROR);
+  };
   /** The global table (handle 1). */
   readonly globals: LuaTable = this.table();
+  /** The error value of a failed allocation, made while memory is still free. */
+  readonly memoryError: LuaString = this.str(MEMORY_ERROR);
+
+  /** Counts `n` more bytes, or raises "not enough memory" (allocating nothing) when they pass the budget. */
+  charge(n: number): void {
+    if (this.bytes + n > this.limit) this.exhausted();
+    this.bytes += n;
+  }
+
+  /** Whether `n` more bytes fit in the budget (builders check before making a long string). */
+  fits(n: number): boolean {
+    return this.bytes + n <= this.limit;
+  }
 
   str(s: string): LuaString {
     let found = this.strings.get(s);
     if (!found) {
+      this.charge(24 + s.length + 1);
       found = new LuaString(this.objects.length, s);
       this.objects.push(found);
-      this.bytes += 24 + s.length + 1;
       this.strings.set(s, found);
     }
     return found;
   }
 
   table(): LuaTable {
-    const t = new LuaTable(this.objects.length);
+    this.charge(64);
+    const t = new LuaTable(this.objects.length, this);
     this.objects.push(t);
-    this.bytes += 64;
     return t;
   }
 
   closure(proto: Proto, upvalues: Upvalue[], env: LuaTable): LuaFunction {
+    this.charge(40 + 8 * upvalues.length);
     const f = new LuaFunction(this.objects.length, proto, upvalues, null, '', env);
     this.objects.push(f);
-    this.bytes += 40 + 8 * upvalues.length;
     return f;
   }
 
@@ -54,23 +81,23 @@ export class Heap {
   }
 
   thread(stackBase: number, stackLimit: number, body: LuaFunction | null): LuaThread {
+    this.charge(112 + (stackLimit - stackBase));
     const t = new LuaThread(this.objects.length, stackBase, stackLimit, body);
     this.objects.push(t);
-    this.bytes += 112 + (stackLimit - stackBase);
     return t;
   }
 
   cdata(ctype: CType, value: bigint, isCtype = false): LuaCdata {
+    this.charge(16);
     const c = new LuaCdata(this.objects.length, ctype, value, isCtype);
     this.objects.push(c);
-    this.bytes += 16;
     return c;
   }
 
   userdata(): LuaUserdata {
+    this.charge(40);
     const u = new LuaUserdata(this.objects.length);
     this.objects.push(u);
-    this.bytes += 40;
     return u;
   }
 

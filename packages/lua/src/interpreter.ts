@@ -12,7 +12,7 @@ import { Calls, ENTERED, RETURNED_TO_C } from './calls';
 import { Coroutines } from './coroutine';
 import { dispatch } from './dispatch';
 import { LuaBudgetExceeded, LuaRuntimeError, NotSupportedError } from './errors';
-import { Heap } from './heap';
+import { DEFAULT_MAX_MEMORY, Heap } from './heap';
 import { HOTCOUNT_CALL, HOTCOUNT_LOOP, HotCounters } from './hotcount';
 import { JitOptions } from './jitparams';
 import { installStdlib } from './lib';
@@ -108,6 +108,8 @@ export interface InterpreterOptions {
   readonly errorOutput?: (text: string) => void;
   /** Bytecodes executed before LuaBudgetExceeded (default 2e9). */
   readonly maxInstructions?: number;
+  /** The memory budget in bytes (default 256 MB): an allocation past it raises "not enough memory". */
+  readonly maxMemory?: number;
   readonly hooks?: InterpreterHooks;
   /** JIT on at start (hot counters tick and events fire); needs hooks to mean anything. */
   readonly jit?: boolean;
@@ -118,6 +120,8 @@ export interface InterpreterOptions {
 
 /** A Lua error value in flight (error(), runtime errors); caught by pcall frames. */
 export class LuaThrow {
+  /** A dispatch loop has handed its position to the interpreter for this error (set once, innermost first). */
+  positioned = false;
   constructor(readonly value: LuaValue) {}
 }
 
@@ -127,8 +131,6 @@ interface LoadedConstants {
 }
 
 const STACK_BASE = REGIONS.luaStack.base;
-/** The longest string the interpreter builds; longer ones fail with "not enough memory". */
-const MAX_STRING = 1 << 28;
 
 export class LuaInterpreter {
   readonly mem: Memory;
@@ -141,7 +143,6 @@ export class LuaInterpreter {
   readonly calls: Calls;
   readonly coroutines: Coroutines;
   readonly host: HostAccess;
-  readonly maxStringLength = MAX_STRING;
   jitEnabled: boolean;
   /**
    * The recording hook: when set, called before every instruction. Returning a resume point
@@ -205,6 +206,10 @@ export class LuaInterpreter {
     this.host = options.host ?? {};
     this.jitEnabled = options.jit ?? false;
     this.maxInstructions = options.maxInstructions ?? 2e9;
+    this.heap.limit = options.maxMemory ?? DEFAULT_MAX_MEMORY;
+    this.heap.exhausted = () => {
+      throw new LuaThrow(this.heap.memoryError);
+    };
     this.budget = this.maxInstructions;
     if (options.jitOptions) this.jit.applyList(options.jitOptions, '-O');
     this.hot = new HotCounters(this.jit.params.hotloop);
@@ -499,6 +504,10 @@ export class LuaInterpreter {
       // A metamethod's caller is the Lua function whose instruction called it (its continuation frame).
       const link = this.stack.link(fa + 8);
       result = fn.builtin!(args, this.builtinCall(fn, isLuaFrame(link) || frameType(link) === FRAME_CONT));
+    } catch (err) {
+      // A builtin that outgrew the host's string or array limits ran out of memory, as Lua would.
+      if (err instanceof RangeError && /Invalid (string|array|typed array) length|allocation failed/.test(err.message)) throw new LuaThrow(this.heap.memoryError);
+      throw err;
     } finally {
       this.top = savedTop;
     }

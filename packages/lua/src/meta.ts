@@ -211,13 +211,15 @@ export class Meta {
       while (top - n >= b && isStr(at(top - n))) n++;
       n--;
       const parts: string[] = [];
+      let length = 0;
       for (let r = top - n; r <= top; r++) {
         const v = at(r) as LuaString | number;
-        parts.push(typeof v === 'number' ? formatNumber(v) : v.s);
+        const part = typeof v === 'number' ? formatNumber(v) : v.s;
+        length += part.length;
+        parts.push(part);
       }
-      const joined = parts.join('');
-      if (joined.length > vm.maxStringLength) throw vm.runtimeError('not enough memory');
-      vm.stack.set(base + 8 * (top - n), vm.heap.str(joined));
+      if (!vm.heap.fits(24 + length + 1)) vm.heap.exhausted();
+      vm.stack.set(base + 8 * (top - n), vm.heap.str(parts.join('')));
       top -= n;
     }
     vm.stack.copy(base + 8 * a, base + 8 * b);

@@ -1,7 +1,12 @@
 // Lua tables on the host side: an array part (keys 1..n), an insertion-ordered hash part
 // whose dead keys stay in place, so next()/ITERN can walk both parts by a numeric index, and
-// a metatable.
+// a metatable. Each new array slot and hash node is charged to the heap's memory budget.
 import type { LuaValue } from './value';
+
+/** Where a table charges its growth (the Heap): 8 bytes per array slot, 24 per hash node (LuaJIT's TValue and Node). */
+export interface MemoryAccount {
+  charge(bytes: number): void;
+}
 
 type Key = Exclude<LuaValue, undefined>;
 
@@ -14,7 +19,10 @@ export class LuaTable {
   /** setmetatable's table, or null. */
   metatable: LuaTable | null = null;
 
-  constructor(readonly handle: number) {}
+  constructor(
+    readonly handle: number,
+    private readonly account: MemoryAccount,
+  ) {}
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
@@ -45,6 +53,7 @@ export class LuaTable {
           this.setHash(key, value);
           return;
         }
+        this.account.charge(8);
         this.arr.push(value);
         this.migrateFromHash();
         return;
@@ -60,6 +69,7 @@ export class LuaTable {
       return;
     }
     if (value === undefined) return;
+    this.account.charge(24);
     this.index.set(key, this.keys.length);
     this.keys.push(key);
     this.vals.push(value);

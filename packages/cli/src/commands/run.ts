@@ -9,6 +9,7 @@ import { describeViolation } from '@tracesim/cpu-sim';
 import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJdumpFlags, type LinkPolicy } from '@tracesim/jit';
 import { LuaExit, LuaInterpreter, compileLua, hostAccess, readLuaSource } from '@tracesim/lua';
 import { CommandInputError } from '../failure';
+import { MAX_MEMORY_OPTION, parseMemorySize } from '../memory-option';
 
 interface RunArgs {
   file: string;
@@ -22,6 +23,7 @@ interface RunArgs {
   policy: string;
   'on-violation': string;
   'max-steps': number;
+  'max-memory': string;
   json?: boolean;
 }
 
@@ -41,6 +43,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('on-violation', { type: 'string', choices: ['stop', 'continue'], default: 'stop', describe: 'stop at the first host-stack violation (exit 1), or report each and go on' })
       .option('json', { type: 'boolean', describe: 'print one JSON object: the program output, the trace graph, exits taken, aborts and violations' })
       .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
+      .option('max-memory', MAX_MEMORY_OPTION)
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
       .example('$0 run bench.lua 100 --jit off', 'run bench.lua with arg[1] = "100", interpreter only')
       .example('$0 run fixtures/corpus/loop_sum.lua -jdump=+rsX', 'dump each trace with registers, snapshots and every exit\'s registers')
@@ -50,6 +53,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const [dumpSpec, dumpFile] = splitDumpOption(args.jdump);
     if (dumpSpec !== undefined && dumpFile === undefined && args.json) throw new CommandInputError('-jdump and --json cannot be combined (-jdump writes text to stdout; give it a file: -jdump=FLAGS,FILE)', 'usage');
     const jitOn = args.jit === 'on';
+    const maxMemory = parseMemorySize(args['max-memory']);
     const dumpFlags = dumpSpec === undefined ? undefined : parseJdumpFlags(dumpSpec);
     const dumpFd = dumpFile === undefined ? undefined : openDumpFile(dumpFile);
     let captured = '';
@@ -74,6 +78,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       jit: jitOn,
       jitOptions: [args.O ?? []].flat().join(','),
       maxInstructions: args['max-steps'],
+      maxMemory,
       ...(jit ? { hooks: jit.hooks } : {}),
     });
     jit?.attach(vm);

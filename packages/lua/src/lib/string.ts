@@ -10,8 +10,6 @@ import { checkFunction, checkInt, checkNumber, checkString, optInt } from './arg
 import type { Library } from './library';
 import { Matcher, PATTERN_SPECIALS, PatternError, type Capture } from './strpattern';
 
-/** The largest string a repetition may build (LuaJIT's LJ_MAX_STR is 2^31; the host's limit is lower). */
-const MAX_STRING = 1 << 28;
 /** LUAI_MAXCSTACK: string.byte returns at most this many values. */
 const MAX_BYTES = 8000;
 
@@ -154,7 +152,7 @@ export const stringLibrary: Library = (vm) => {
         const sep = args[2] === undefined ? '' : checkString(args, 2, call);
         if (n <= 0) return str('');
         // lj_err_mem: "not enough memory" carries no position.
-        if (s.length + (n - 1) * (sep.length + s.length) > MAX_STRING) return call.error(str('not enough memory'), 0);
+        if (!vm.heap.fits(24 + s.length + (n - 1) * (sep.length + s.length) + 1)) return call.error(vm.heap.memoryError, 0);
         return str(sep === '' ? s.repeat(n) : Array(n).fill(s).join(sep));
       },
       lower: (args, call) => str(checkString(args, 0, call).replace(/[A-Z]/g, (c) => c.toLowerCase())),
