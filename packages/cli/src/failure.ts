@@ -1,5 +1,6 @@
 // Turns an error into the CLI's exit contract: bad input (any error carrying a
-// `location`) prints one located line and exits 2; anything else is an internal bug.
+// `location`) prints one located line and exits 2; anything else is an internal bug: one line
+// with the command, the message and exit 3 (its stack only with TRACESIM_DEBUG=1).
 import { paint } from './colour';
 
 export function reportFailure(err: unknown): void {
@@ -10,8 +11,11 @@ export function reportFailure(err: unknown): void {
     process.exitCode = 2;
     return;
   }
-  const text = err instanceof Error ? err.stack ?? err.message : String(err);
-  process.stderr.write(`${paint.error('tracesim: internal error:')} ${text}\n`);
+  // Anything else is a tracesim bug: one line naming what was running; the stack only on request.
+  const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
+  const doing = process.argv.slice(2).join(' ');
+  process.stderr.write(`${paint.error('tracesim: internal error')} in \`tracesim ${doing}\`: ${message} (this is a tracesim bug; TRACESIM_DEBUG=1 prints its stack)\n`);
+  if (process.env.TRACESIM_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   process.exitCode = 3;
 }
 

@@ -1,5 +1,5 @@
 // The `tracesim` command: builds the yargs parser from the command table and maps
-// failures to exit codes (0 ok, 1 contract violation, 2 bad input or usage).
+// failures to exit codes (0 ok, 1 contract violation, 2 bad input or usage, 3 a tracesim bug).
 import yargs from 'yargs';
 import { COMMANDS } from './commands';
 import { reportFailure } from './failure';
@@ -8,10 +8,13 @@ export function main(argv: readonly string[]): void {
   // A reader that stops early (`tracesim run prog.lua -jdump | head`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
+      if (err.code !== 'EPIPE') reportFailure(err);
       process.exit(process.exitCode ?? 0);
     });
   }
+  // Nothing unexpected reaches the terminal as a raw exception.
+  process.on('uncaughtException', reportFailure);
+  process.on('unhandledRejection', reportFailure);
   const parser = yargs(splitAttachedOptimizations(argv))
     .scriptName('tracesim')
     // LuaJIT spells options -jv and -O3: keep -jv whole rather than as -j -v.
