@@ -291,12 +291,17 @@ export class TracingJit {
     } catch (err) {
       if (!(err instanceof AsmError)) throw err;
       // The backend refused the trace (LuaJIT's assembler aborts: too many exits or spill slots, NYI IR).
-      this.traces.pop();
-      this.nextNumber--;
-      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${err.message}]`);
-      this.options.observer?.traceAbort?.({ number: rec.number, location: this.location(rec.proto, rec.pc), reason: err.message });
+      this.dropNewTrace(rec, err.message);
       if (this.traces.length > 0) this.assembleAll();
     }
+  }
+
+  /** Takes back the trace just added, whose assembly failed, and logs the abort with `reason`. */
+  private dropNewTrace(rec: Recording, reason: string): void {
+    this.traces.pop();
+    this.nextNumber--;
+    this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${reason}]`);
+    this.options.observer?.traceAbort?.({ number: rec.number, location: this.location(rec.proto, rec.pc), reason });
   }
 
   /**
@@ -325,10 +330,7 @@ export class TracingJit {
     for (const site of returnSites) if (!this.returnSites.some((s) => s.pc === site.pc)) this.returnSites.push(site);
     if (!this.assembleAll()) {
       // MCODEAL: the mcode area is full; trace_abort then flushes every trace (lj_trace_flushall).
-      this.traces.pop();
-      this.nextNumber--;
-      this.log(`[TRACE --- ${rec.head}${this.location(rec.proto, rec.pc)} -- ${formatAbortMessage('MCODEAL')}]`);
-      this.options.observer?.traceAbort?.({ number: rec.number, location: this.location(rec.proto, rec.pc), reason: formatAbortMessage('MCODEAL') });
+      this.dropNewTrace(rec, formatAbortMessage('MCODEAL'));
       this.flush();
       return;
     }

@@ -13,7 +13,7 @@ import type { BuiltinFn, LuaObject } from './value';
 export const DEFAULT_MAX_MEMORY = 256 * 1024 * 1024;
 
 /** Lua's message for a failed allocation (lj_err_mem: LJ_ERR_ERRMEM), interned before any budget applies. */
-export const MEMORY_ERROR = 'not enough memory';
+const MEMORY_ERROR = 'not enough memory';
 
 export class Heap {
   readonly objects: (LuaObject | undefined)[] = [undefined];
@@ -38,15 +38,15 @@ export class Heap {
     this.bytes += n;
   }
 
-  /** Whether `n` more bytes fit in the budget (builders check before making a long string). */
-  fits(n: number): boolean {
-    return this.bytes + n <= this.limit;
+  /** Whether a string of `length` characters fits in the budget (builders check before making a long one). */
+  fitsString(length: number): boolean {
+    return this.bytes + stringBytes(length) <= this.limit;
   }
 
   str(s: string): LuaString {
     let found = this.strings.get(s);
     if (!found) {
-      this.charge(24 + s.length + 1);
+      this.charge(stringBytes(s.length));
       found = new LuaString(this.objects.length, s);
       this.objects.push(found);
       this.strings.set(s, found);
@@ -105,4 +105,9 @@ export class Heap {
   get count(): number {
     return this.objects.length - 1;
   }
+}
+
+/** A GCstr's size: its 24-byte header, the characters and the terminating NUL. */
+function stringBytes(length: number): number {
+  return 24 + length + 1;
 }

@@ -218,7 +218,7 @@ export class Meta {
         length += part.length;
         parts.push(part);
       }
-      if (!vm.heap.fits(24 + length + 1)) vm.heap.exhausted();
+      if (!vm.heap.fitsString(length)) vm.heap.exhausted();
       vm.stack.set(base + 8 * (top - n), vm.heap.str(parts.join('')));
       top -= n;
     }

@@ -152,7 +152,7 @@ export const stringLibrary: Library = (vm) => {
         const sep = args[2] === undefined ? '' : checkString(args, 2, call);
         if (n <= 0) return str('');
         // lj_err_mem: "not enough memory" carries no position.
-        if (!vm.heap.fits(24 + s.length + (n - 1) * (sep.length + s.length) + 1)) return call.error(vm.heap.memoryError, 0);
+        if (!vm.heap.fitsString(s.length + (n - 1) * (sep.length + s.length))) return call.error(vm.heap.memoryError, 0);
         return str(sep === '' ? s.repeat(n) : Array(n).fill(s).join(sep));
       },
       lower: (args, call) => str(checkString(args, 0, call).replace(/[A-Z]/g, (c) => c.toLowerCase())),
