@@ -3,7 +3,8 @@
 // with the command, the message and exit 3 (its stack only with TRACESIM_DEBUG=1).
 import { paint } from './colour';
 
-export function reportFailure(err: unknown): void {
+/** Reports `err` for the command line `argv` (the process's own by default). */
+export function reportFailure(err: unknown, argv: readonly string[] = process.argv.slice(2)): void {
   if (process.exitCode && process.exitCode !== 0) return;
   if (err instanceof Error && typeof (err as { location?: unknown }).location === 'string') {
     const location = (err as Error & { location: string }).location;
@@ -13,7 +14,7 @@ export function reportFailure(err: unknown): void {
   }
   // Anything else is a tracesim bug: one line naming what was running; the stack only on request.
   const message = err instanceof Error ? `${err.name}: ${err.message}` : String(err);
-  const doing = process.argv.slice(2).join(' ');
+  const doing = argv.join(' ');
   process.stderr.write(`${paint.error('tracesim: internal error')} in \`tracesim ${doing}\`: ${message} (this is a tracesim bug; TRACESIM_DEBUG=1 prints its stack)\n`);
   if (process.env.TRACESIM_DEBUG === '1' && err instanceof Error && err.stack) process.stderr.write(err.stack + '\n');
   process.exitCode = 3;

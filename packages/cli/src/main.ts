@@ -4,18 +4,27 @@ import yargs from 'yargs';
 import { COMMANDS } from './commands';
 import { reportFailure } from './failure';
 
+/** The process entry point: installs the last-resort handlers, then runs the command line. */
 export function main(argv: readonly string[]): void {
   // A reader that stops early (`tracesim run prog.lua -jdump | head`) is not an error.
   for (const stream of [process.stdout, process.stderr]) {
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') reportFailure(err);
+      if (err.code !== 'EPIPE') reportFailure(err, argv);
       process.exit(process.exitCode ?? 0);
     });
   }
   // Nothing unexpected reaches the terminal as a raw exception.
-  process.on('uncaughtException', reportFailure);
-  process.on('unhandledRejection', reportFailure);
-  const parser = yargs(splitAttachedOptimizations(argv))
+  process.on('uncaughtException', (err) => reportFailure(err, argv));
+  process.on('unhandledRejection', (err) => reportFailure(err, argv));
+  void runCli(argv);
+}
+
+/**
+ * Parses and runs one command line. Failures are reported (stderr and process.exitCode), never
+ * thrown; the promise settles when the command has finished, so a harness can run many in turn.
+ */
+export async function runCli(argv: readonly string[]): Promise<void> {
+  const parser = yargs(joinOptimizations(argv))
     .scriptName('tracesim')
     // LuaJIT spells options -jv and -O3: keep -jv whole rather than as -j -v.
     .parserConfiguration({ 'short-option-groups': false, 'populate--': true })
@@ -28,21 +37,32 @@ export function main(argv: readonly string[]): void {
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
+    // yargs' own complaints (a missing option value, say) are usage errors, whatever their form.
     .fail((msg, err) => {
-      reportFailure(err ?? new UsageError(msg));
+      reportFailure(err === undefined || err === null || err.name === 'YError' ? new UsageError(msg ?? err.message) : err, argv);
     });
   for (const command of COMMANDS) parser.command(command);
   try {
-    const result = parser.parse();
-    if (result instanceof Promise) result.catch(reportFailure);
+    await parser.parse();
   } catch (err) {
-    reportFailure(err);
+    reportFailure(err, argv);
   }
 }
 
-/** LuaJIT's attached form `-Ohotloop=1,hotexit=2` becomes `-O hotloop=1,hotexit=2`. */
-function splitAttachedOptimizations(argv: readonly string[]): string[] {
-  return argv.flatMap((arg) => (/^-O./.test(arg) ? ['-O', arg.slice(2)] : [arg]));
+/**
+ * LuaJIT's attached form `-Ohotloop=1` and the spaced `-O hotloop=1` both become
+ * `-O=hotloop=1`, so a value that starts with a dash (`-O-fold`) is not read as an option.
+ */
+function joinOptimizations(argv: readonly string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i];
+    if (arg === '--') return [...out, ...argv.slice(i)];
+    if (arg === '-O' && i + 1 < argv.length && argv[i + 1] !== '--') out.push(`-O=${argv[++i]}`);
+    else if (/^-O[^=]/.test(arg)) out.push(`-O=${arg.slice(2)}`);
+    else out.push(arg);
+  }
+  return out;
 }
 
 /** A command-line usage mistake (unknown option, missing argument): exit code 2. */

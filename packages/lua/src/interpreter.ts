@@ -206,7 +206,6 @@ export class LuaInterpreter {
     this.host = options.host ?? {};
     this.jitEnabled = options.jit ?? false;
     this.maxInstructions = options.maxInstructions ?? 2e9;
-    this.heap.limit = options.maxMemory ?? DEFAULT_MAX_MEMORY;
     this.heap.exhausted = () => {
       throw new LuaThrow(this.heap.memoryError);
     };
@@ -222,6 +221,10 @@ export class LuaInterpreter {
     this.coroutines = new Coroutines(this);
     installStdlib(this);
     this.nextFn = this.builtin('next');
+    // The budget applies once the base state exists; lua.c fails the same way when it cannot.
+    const limit = options.maxMemory ?? DEFAULT_MAX_MEMORY;
+    if (this.heap.bytes > limit) throw new LuaRuntimeError('memory budget', `cannot create state: not enough memory (the base state takes ${this.heap.bytes} bytes)`);
+    this.heap.limit = limit;
   }
 
   /** Bytecodes executed so far. */
@@ -300,18 +303,30 @@ export class LuaInterpreter {
    * arguments, arg[-1] the interpreter. Answers the arguments as the main chunk's `...`.
    */
   setScriptArguments(script: string, args: readonly string[]): LuaValue[] {
-    const arg = this.heap.table();
-    arg.set(-1, this.heap.str('tracesim'));
-    arg.set(0, this.heap.str(script));
-    const values = args.map((a) => this.heap.str(a));
-    values.forEach((v, i) => arg.set(i + 1, v));
-    this.globals.set(this.heap.str('arg'), arg);
-    return values;
+    return this.outsideLua(script, () => {
+      const arg = this.heap.table();
+      arg.set(-1, this.heap.str('tracesim'));
+      arg.set(0, this.heap.str(script));
+      const values = args.map((a) => this.heap.str(a));
+      values.forEach((v, i) => arg.set(i + 1, v));
+      this.globals.set(this.heap.str('arg'), arg);
+      return values;
+    });
+  }
+
+  /** Setup that runs before any Lua frame exists: a failed allocation there is lua.c's bare 'not enough memory', at `where`. */
+  private outsideLua<T>(where: string, build: () => T): T {
+    try {
+      return build();
+    } catch (e) {
+      if (e instanceof LuaThrow && e.value === this.heap.memoryError) throw new LuaRuntimeError(where, 'not enough memory');
+      throw e;
+    }
   }
 
   /** Runs a main chunk to completion with `args` as its `...`; returns its results. */
   run(main: Proto, args: readonly LuaValue[] = []): LuaValue[] {
-    const fn = this.mainClosure(main);
+    const fn = this.outsideLua(main.chunkname, () => this.mainClosure(main));
     this.stack.set(STACK_BASE, fn);
     this.stack.setLink(STACK_BASE + 8, 16 | FRAME_C);
     args.forEach((v, i) => this.stack.set(STACK_BASE + 16 + 8 * i, v));

@@ -8,7 +8,8 @@ import { describeViolation } from '@tracesim/cpu-sim';
 import { replayTraceFile, violationJson } from '@tracesim/jit';
 import { FORMAT_OPTION, resultOf, writeReport, type Problem, type ReportFormat } from '../reports/file-results';
 import { lintProblems } from './lint';
-import { checkRegs, readTraceFile } from './replay';
+import { readTraceFile } from './replay';
+import { checkRegs } from '../number-option';
 
 const DUMP_MCODE = /^---- TRACE \d+ mcode \d+\r?$/m;
 

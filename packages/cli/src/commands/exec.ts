@@ -7,6 +7,7 @@ import { GPR64_NAMES, registerByName } from '@tracesim/x86';
 import { ARITHMETIC_FLAGS, SANDBOX, runSnippet, snippetJson, type SnippetResult } from '@tracesim/cpu-sim';
 import { paint } from '../colour';
 import { CommandInputError } from '../failure';
+import { wholeNumber } from '../number-option';
 
 interface ExecArgs {
   hex: string;
@@ -101,9 +102,8 @@ export const execCommand: CommandModule<object, ExecArgs> = {
     }
     const buffer = args.mem === undefined ? undefined : parseBytes(args.mem, '--mem');
     if (buffer && buffer.length > SANDBOX.bufferSize) throw new CommandInputError(`the buffer holds ${SANDBOX.bufferSize} bytes`, '--mem');
-    if (!Number.isSafeInteger(args.steps) || args.steps < 1) throw new CommandInputError('give a positive whole number of steps', '--steps');
     const memReg = gprNumber(args['mem-reg'].toLowerCase(), '--mem-reg');
-    const result = runSnippet({ code, gprs, rflags, xmm, buffer, memReg, maxSteps: args.steps });
+    const result = runSnippet({ code, gprs, rflags, xmm, buffer, memReg, maxSteps: wholeNumber(args.steps, '--steps', 'steps') });
     if (args.json) process.stdout.write(JSON.stringify(snippetJson(result), null, 2) + '\n');
     else printText(result);
     if (result.fault) process.exitCode = 1;

@@ -9,6 +9,7 @@ import { printTrace, type TraceSet } from '@tracesim/ir';
 import { formatReplayEvent, replayJson, replayTraceFile, type ReplayEvent } from '@tracesim/jit';
 import { paint } from '../colour';
 import { CommandInputError } from '../failure';
+import { checkRegs } from '../number-option';
 
 const POLICIES = ['fixed', 'luajit-2022'] as const;
 type Policy = (typeof POLICIES)[number];
@@ -23,11 +24,6 @@ export function readTraceFile(path: string): string {
 }
 
 /** Register budgets the backend accepts on the command line. */
-export function checkRegs(regs: number | undefined): number | undefined {
-  if (regs !== undefined && (!Number.isInteger(regs) || regs < 1)) throw new CommandInputError('give a positive whole number of registers', '--regs');
-  return regs;
-}
-
 /**
  * The policy's remarks on the trace set. The file states its links literally, so the policy never
  * changes the code; under `fixed` every side trace that stops with down-recursion gets a note.

@@ -10,6 +10,7 @@ import { JDUMP_FLAGS, JitViolation, TracingJit, createJdump, jitRunJson, parseJd
 import { LuaExit, LuaInterpreter, compileLua, hostAccess, readLuaSource } from '@tracesim/lua';
 import { CommandInputError } from '../failure';
 import { MAX_MEMORY_OPTION, parseMemorySize } from '../memory-option';
+import { checkRegs, wholeNumber } from '../number-option';
 
 interface RunArgs {
   file: string;
@@ -54,6 +55,8 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (dumpSpec !== undefined && dumpFile === undefined && args.json) throw new CommandInputError('-jdump and --json cannot be combined (-jdump writes text to stdout; give it a file: -jdump=FLAGS,FILE)', 'usage');
     const jitOn = args.jit === 'on';
     const maxMemory = parseMemorySize(args['max-memory']);
+    const maxSteps = wholeNumber(args['max-steps'], '--max-steps', 'steps');
+    const regs = checkRegs(args.regs);
     const dumpFlags = dumpSpec === undefined ? undefined : parseJdumpFlags(dumpSpec);
     const dumpFd = dumpFile === undefined ? undefined : openDumpFile(dumpFile);
     let captured = '';
@@ -63,9 +66,9 @@ export const runCommand: CommandModule<object, RunArgs> = {
     };
     const jit = jitOn
       ? new TracingJit({
-        regs: args.regs,
+        regs,
         policy: args.policy as LinkPolicy,
-        maxStepsPerEntry: args['max-steps'],
+        maxStepsPerEntry: maxSteps,
         onViolation: args['on-violation'] as 'stop' | 'continue',
         log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
         observer: dumpFlags ? createJdump(dumpFlags, dumpFd === undefined ? (line) => write(line + '\n') : (line) => writeSync(dumpFd, line + '\n', null, 'latin1')) : undefined,
@@ -77,7 +80,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       host: hostAccess(),
       jit: jitOn,
       jitOptions: [args.O ?? []].flat().join(','),
-      maxInstructions: args['max-steps'],
+      maxInstructions: maxSteps,
       maxMemory,
       ...(jit ? { hooks: jit.hooks } : {}),
     });

@@ -1,0 +1,152 @@
+#!/usr/bin/env node
+// The CLI fuzz harness: generates seeded cases (cases.js) and runs each command line inside
+// this one process through the CLI's runCli, with stdout and stderr captured. A case fails if
+// it exits other than 0, 1 or 2, prints a JavaScript stack (`    at `), throws past the CLI,
+// takes longer than the time bound, or gives different output when run again.
+//
+//   node packages/cli/fuzz/harness.js [--seed N] [--cases N] [--out DIR] [--time-bound-ms MS]
+//
+// Prints progress to stderr and one JSON summary to stdout. Each failing case is saved under
+// DIR/failures/ with its input files and a repro.sh. Before each case its argv is written to
+// DIR/current.json, so a harness killed by a hang still names the case that hung.
+const fs = require('fs');
+const os = require('os');
+const path = require('path');
+const fc = require('fast-check');
+const { loadSeeds, ROOT } = require('./seeds');
+const { fuzzCase } = require('./cases');
+
+const { runCli } = require(path.join(ROOT, 'packages/cli/dist/main.js'));
+
+function parseArgs(argv) {
+  const opts = { seed: Date.now() % 2 ** 31, cases: 1000, out: fs.mkdtempSync(path.join(os.tmpdir(), 'tracesim-fuzz-')), timeBoundMs: 10000 };
+  for (let i = 0; i < argv.length; i += 2) {
+    const [name, value] = [argv[i], argv[i + 1]];
+    if (name === '--seed') opts.seed = Number(value);
+    else if (name === '--cases') opts.cases = Number(value);
+    else if (name === '--out') opts.out = value;
+    else if (name === '--time-bound-ms') opts.timeBoundMs = Number(value);
+    else throw new Error(`fuzz harness: unknown option ${name} (see the header of ${__filename})`);
+  }
+  for (const key of ['seed', 'cases', 'timeBoundMs']) {
+    if (!Number.isInteger(opts[key]) || opts[key] < 0) throw new Error(`fuzz harness: --${key} must be a whole number`);
+  }
+  return opts;
+}
+
+const realWrite = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
+const toText = (chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+
+/** A failure that escaped runCli asynchronously, charged to the case running at the time. */
+let escaped;
+process.on('uncaughtException', (err) => { escaped = err; });
+process.on('unhandledRejection', (err) => { escaped = err; });
+
+/** Runs one command line with the streams captured; returns exit code, output and time. */
+async function runCaptured(argv) {
+  let stdout = '';
+  let stderr = '';
+  process.stdout.write = (chunk, ...rest) => { stdout += toText(chunk); callbackOf(rest)?.(); return true; };
+  process.stderr.write = (chunk, ...rest) => { stderr += toText(chunk); callbackOf(rest)?.(); return true; };
+  process.exitCode = undefined;
+  escaped = undefined;
+  const start = process.hrtime.bigint();
+  try {
+    await runCli(argv);
+    await new Promise((resolve) => setImmediate(resolve));
+  } catch (err) {
+    escaped = err;
+  } finally {
+    process.stdout.write = realWrite.out;
+    process.stderr.write = realWrite.err;
+  }
+  const ms = Number(process.hrtime.bigint() - start) / 1e6;
+  const code = process.exitCode ?? 0;
+  process.exitCode = undefined;
+  return { code, stdout, stderr, ms, escaped };
+}
+
+function callbackOf(rest) {
+  return rest.find((r) => typeof r === 'function');
+}
+
+/** Why a case failed, or undefined when it kept the CLI's contract. */
+function judge(result, timeBoundMs) {
+  if (result.escaped) return { kind: 'escaped', detail: String(result.escaped && result.escaped.stack || result.escaped) };
+  if (![0, 1, 2].includes(result.code)) return { kind: `exit ${result.code}`, detail: result.stderr.slice(0, 2000) };
+  if (/^ {4}at /m.test(result.stderr) || /^ {4}at /m.test(result.stdout)) return { kind: 'stack trace', detail: result.stderr.slice(0, 2000) };
+  if (result.ms > timeBoundMs) return { kind: 'slow', detail: `${Math.round(result.ms)} ms` };
+  return undefined;
+}
+
+/** A bad-input message with its paths, numbers and quoted text blanked, to count kinds of rejection. */
+function messageClass(stderr, caseDir) {
+  const first = stderr.split('\n').find((l) => l.startsWith('tracesim:')) ?? stderr.split('\n')[0];
+  return first.split(caseDir).join('.').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'").replace(/\b(0x)?[0-9a-f]*\d[0-9a-f]*\b/gi, 'N').slice(0, 120);
+}
+
+const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
+
+function saveFailure(outDir, index, testCase, argv, verdict) {
+  const dir = path.join(outDir, 'failures', `${String(index).padStart(5, '0')}-${testCase.group}`);
+  fs.mkdirSync(dir, { recursive: true });
+  for (const [name, text] of Object.entries(testCase.files)) fs.writeFileSync(path.join(dir, name), text, 'latin1');
+  const local = argv.map((a) => a.split(path.join(outDir, 'case')).join('.'));
+  fs.writeFileSync(path.join(dir, 'repro.sh'), `cd "$(dirname "$0")" && node ${shellQuote(path.join(ROOT, 'packages/cli/bin/tracesim.js'))} ${local.map(shellQuote).join(' ')}\n`);
+  fs.writeFileSync(path.join(dir, 'verdict.txt'), `${verdict.kind}\n${verdict.detail}\n`);
+  return dir;
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const seeds = loadSeeds();
+  const caseDir = path.join(opts.out, 'case');
+  fs.mkdirSync(caseDir, { recursive: true });
+  realWrite.err(`fuzz: seed ${opts.seed}, ${opts.cases} cases, output in ${opts.out}\n`);
+  const cases = fc.sample(fuzzCase(seeds), { seed: opts.seed, numRuns: opts.cases });
+  const groups = {};
+  const failures = [];
+  const started = Date.now();
+  for (const [index, testCase] of cases.entries()) {
+    for (const f of fs.readdirSync(caseDir)) fs.rmSync(path.join(caseDir, f), { force: true, recursive: true });
+    for (const [name, text] of Object.entries(testCase.files)) fs.writeFileSync(path.join(caseDir, name), text, 'latin1');
+    const argv = testCase.argv.map((a) => a.replace(/@([\w.]+)/g, (_, name) => path.join(caseDir, name)));
+    fs.writeFileSync(path.join(opts.out, 'current.json'), JSON.stringify({ seed: opts.seed, index, group: testCase.group, argv }) + '\n');
+    const result = await runCaptured(argv);
+    let verdict = judge(result, opts.timeBoundMs);
+    // One case in ten runs again: the same command line must print the same bytes.
+    if (!verdict && index % 10 === 0) {
+      const again = await runCaptured(argv);
+      if (again.stdout !== result.stdout || again.stderr !== result.stderr || again.code !== result.code) verdict = { kind: 'nondeterministic', detail: 'a second run printed different output' };
+    }
+    const g = (groups[testCase.group] ??= { cases: 0, exits: {}, ms: 0, messages: {} });
+    g.cases += 1;
+    g.exits[result.code] = (g.exits[result.code] ?? 0) + 1;
+    g.ms += result.ms;
+    if (result.code === 2) {
+      const message = messageClass(result.stderr, caseDir);
+      g.messages[message] = (g.messages[message] ?? 0) + 1;
+    }
+    if (verdict) failures.push({ index, group: testCase.group, argv, kind: verdict.kind, folder: saveFailure(opts.out, index, testCase, argv, verdict) });
+    if ((index + 1) % Math.max(1, Math.floor(opts.cases / 10)) === 0) {
+      realWrite.err(`fuzz: ${index + 1}/${opts.cases} cases, ${failures.length} failure(s), ${((Date.now() - started) / 1000).toFixed(1)} s\n`);
+    }
+  }
+  for (const g of Object.values(groups)) {
+    g.ms = Math.round(g.ms);
+    g.messages = Object.fromEntries(Object.entries(g.messages).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12));
+  }
+  fs.rmSync(path.join(opts.out, 'current.json'), { force: true });
+  const summary = { seed: opts.seed, cases: cases.length, seconds: (Date.now() - started) / 1000, groups, failures };
+  realWrite.out(JSON.stringify(summary, null, 2) + '\n');
+  if (failures.length > 0) {
+    realWrite.err(`fuzz: ${failures.length} failure(s) with seed ${opts.seed}; each case is saved with a repro.sh:\n`);
+    for (const f of failures) realWrite.err(`  #${f.index} ${f.group} ${f.kind}: ${f.folder}\n`);
+    process.exitCode = 1;
+  }
+}
+
+main().catch((err) => {
+  realWrite.err(`fuzz harness: ${err && err.message}\n`);
+  process.exitCode = 2;
+});
