@@ -4,7 +4,10 @@
 // it exits other than 0, 1 or 2, prints a JavaScript stack (`    at `), throws past the CLI,
 // takes longer than the time bound, or gives different output when run again.
 //
-//   node packages/cli/fuzz/harness.js [--seed N] [--cases N] [--out DIR] [--time-bound-ms MS]
+//   node packages/cli/fuzz/harness.js [--seed N] [--cases N] [--out DIR] [--time-bound-ms MS] [--spawn-every N]
+//
+// One case in `--spawn-every` (default 25) also runs as a real `tracesim` process, which must
+// exit and print exactly as the in-process run did, with no stack trace on its stderr.
 //
 // Prints progress to stderr and one JSON summary to stdout. Each failing case is saved under
 // DIR/failures/ with its input files and a repro.sh. Before each case its argv is written to
@@ -16,26 +19,35 @@ const fc = require('fast-check');
 const { loadSeeds, ROOT } = require('./seeds');
 const { fuzzCase } = require('./cases');
 
+const { spawnSync } = require('child_process');
+
+// The in-process CLI must see what a spawned one sees through pipes: no colour, no terminal width.
+process.env.NO_COLOR = '1';
+Object.defineProperty(process.stdout, 'columns', { value: undefined });
+Object.defineProperty(process.stdout, 'isTTY', { value: false });
 const { runCli } = require(path.join(ROOT, 'packages/cli/dist/main.js'));
+const BIN = path.join(ROOT, 'packages/cli/bin/tracesim.js');
 
 function parseArgs(argv) {
-  const opts = { seed: Date.now() % 2 ** 31, cases: 1000, out: fs.mkdtempSync(path.join(os.tmpdir(), 'tracesim-fuzz-')), timeBoundMs: 10000 };
+  const opts = { seed: Date.now() % 2 ** 31, cases: 1000, out: fs.mkdtempSync(path.join(os.tmpdir(), 'tracesim-fuzz-')), timeBoundMs: 10000, spawnEvery: 25 };
   for (let i = 0; i < argv.length; i += 2) {
     const [name, value] = [argv[i], argv[i + 1]];
     if (name === '--seed') opts.seed = Number(value);
     else if (name === '--cases') opts.cases = Number(value);
     else if (name === '--out') opts.out = value;
     else if (name === '--time-bound-ms') opts.timeBoundMs = Number(value);
+    else if (name === '--spawn-every') opts.spawnEvery = Number(value);
     else throw new Error(`fuzz harness: unknown option ${name} (see the header of ${__filename})`);
   }
-  for (const key of ['seed', 'cases', 'timeBoundMs']) {
+  for (const key of ['seed', 'cases', 'timeBoundMs', 'spawnEvery']) {
     if (!Number.isInteger(opts[key]) || opts[key] < 0) throw new Error(`fuzz harness: --${key} must be a whole number`);
   }
   return opts;
 }
 
 const realWrite = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
-const toText = (chunk) => (typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString('latin1'));
+/** A written chunk as the bytes a pipe would carry (strings go out as UTF-8), one char a byte. */
+const toText = (chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk)).toString('latin1');
 
 /** A failure that escaped runCli asynchronously, charged to the case running at the time. */
 let escaped;
@@ -85,6 +97,18 @@ function messageClass(stderr, caseDir) {
   return first.split(caseDir).join('.').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'").replace(/\b(0x)?[0-9a-f]*\d[0-9a-f]*\b/gi, 'N').slice(0, 120);
 }
 
+/** Runs the case as a real process: it must keep the contract and match the in-process run. */
+function compareWithProcess(argv, inProcess, timeBoundMs) {
+  const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'latin1', timeout: 4 * timeBoundMs, env: { ...process.env, NO_COLOR: '1' } });
+  const result = { code: r.status ?? `killed by ${r.signal}`, stdout: r.stdout, stderr: r.stderr, ms: 0, escaped: r.error };
+  const verdict = judge(result, timeBoundMs);
+  if (verdict) return { kind: `process ${verdict.kind}`, detail: verdict.detail };
+  if (result.code !== inProcess.code || result.stdout !== inProcess.stdout || result.stderr !== inProcess.stderr) {
+    return { kind: 'process differs', detail: `in-process exit ${inProcess.code}, process exit ${result.code}\n--- in-process stderr\n${inProcess.stderr}\n--- process stderr\n${result.stderr}` };
+  }
+  return undefined;
+}
+
 const shellQuote = (s) => `'${s.replace(/'/g, `'\\''`)}'`;
 
 function saveFailure(outDir, index, testCase, argv, verdict) {
@@ -107,6 +131,7 @@ async function main() {
   const groups = {};
   const failures = [];
   const started = Date.now();
+  let spawned = 0;
   for (const [index, testCase] of cases.entries()) {
     for (const f of fs.readdirSync(caseDir)) fs.rmSync(path.join(caseDir, f), { force: true, recursive: true });
     for (const [name, text] of Object.entries(testCase.files)) fs.writeFileSync(path.join(caseDir, name), text, 'latin1');
@@ -118,6 +143,10 @@ async function main() {
     if (!verdict && index % 10 === 0) {
       const again = await runCaptured(argv);
       if (again.stdout !== result.stdout || again.stderr !== result.stderr || again.code !== result.code) verdict = { kind: 'nondeterministic', detail: 'a second run printed different output' };
+    }
+    if (!verdict && opts.spawnEvery > 0 && index % opts.spawnEvery === 0) {
+      verdict = compareWithProcess(argv, result, opts.timeBoundMs);
+      spawned += 1;
     }
     const g = (groups[testCase.group] ??= { cases: 0, exits: {}, ms: 0, messages: {} });
     g.cases += 1;
@@ -137,7 +166,7 @@ async function main() {
     g.messages = Object.fromEntries(Object.entries(g.messages).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12));
   }
   fs.rmSync(path.join(opts.out, 'current.json'), { force: true });
-  const summary = { seed: opts.seed, cases: cases.length, seconds: (Date.now() - started) / 1000, groups, failures };
+  const summary = { seed: opts.seed, cases: cases.length, spawned, seconds: (Date.now() - started) / 1000, groups, failures };
   realWrite.out(JSON.stringify(summary, null, 2) + '\n');
   if (failures.length > 0) {
     realWrite.err(`fuzz: ${failures.length} failure(s) with seed ${opts.seed}; each case is saved with a repro.sh:\n`);

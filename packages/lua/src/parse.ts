@@ -27,12 +27,29 @@ export function parseLua(source: string, chunkname: string): Chunk {
   try {
     return luaparse.parse(allowSemicolonAfterBreak(source), OPTIONS as luaparse.Options);
   } catch (err) {
-    const e = err as LuaparseError;
-    if (typeof e.line !== 'number') throw err;
+    const e = typeof (err as LuaparseError).line === 'number' ? (err as LuaparseError) : firstTokenError(source, err);
     // luaparse's `unexpected number '42' near '<eof>'` is Lua's `unexpected symbol near '42'`.
     const message = e.message.replace(/^\[\d+:\d+\] /, '').replace(/^unexpected \w+ ('.*') near '.*'$/, 'unexpected symbol near $1');
     throw new LuaSyntaxError(`${chunkname}:${e.line}:${e.column + 1}`, message);
   }
+}
+
+/**
+ * luaparse fails with a TypeError, not a SyntaxError, when the very first token is a character
+ * Lua has no use for (`&`): it has no token yet to say `near`. Behind a `;` the same character
+ * gets the ordinary error, whose column (on line 1) is then moved back over the `;`.
+ */
+function firstTokenError(source: string, original: unknown): LuaparseError {
+  try {
+    luaparse.parse(`;${source}`, OPTIONS as luaparse.Options);
+  } catch (err) {
+    const e = err as LuaparseError;
+    if (typeof e.line === 'number') {
+      if (e.line === 1) e.column -= 1;
+      return e;
+    }
+  }
+  throw original;
 }
 
 /**
