@@ -40,6 +40,12 @@ export interface AssembledTrace {
   readonly loopAddress?: number;
   /** One exit map per snapshot (exit N uses exitMaps[N]). */
   readonly exitMaps: readonly (readonly ExitSlot[])[];
+  /**
+   * LuaJIT's SnapShot.mcofs: the byte offset from `address` where each snapshot's code begins
+   * (the first instruction it is in force for). lj_trace_unwind finds the snapshot of a failing
+   * call's return address as the last one whose offset is not above it.
+   */
+  readonly snapOffsets: readonly number[];
   /** The `-jdump` mcode listing lines: `ADDRESS  instruction`, with `->N`, `->LOOP` and `->exit_interp` targets. */
   readonly listing: readonly string[];
 }

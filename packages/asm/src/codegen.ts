@@ -99,12 +99,19 @@ class TraceCodegen {
     this.e.append(traceHead(t.number, this.spdelta, this.e.here));
     this.stackCheck();
     if (t.start.kind === 'side') this.inheritFromParent();
+    const snapOffsets: number[] = [];
+    const reachSnapshot = (n: number): void => {
+      while (snapOffsets.length <= n) snapOffsets.push(this.e.here - this.input.address);
+    };
     t.ins.forEach((ins, i) => {
+      const inForce = snapshotInForce(t, insRef(i));
+      if (inForce !== undefined) reachSnapshot(inForce);
       this.instruction(ins, i);
       const a = this.alloc.ins[i];
       if (a.spillStore !== undefined && a.dest !== undefined) this.move(spillLoc(a.spillStore), { kind: 'reg', reg: a.dest }, valueRepr(ins.type));
       for (const r of a.reloadsAfter) this.move({ kind: 'reg', reg: r.reg }, spillLoc(r.slot), valueRepr(t.ins[r.value].type));
     });
+    reachSnapshot(t.snapshots.length - 1);
     if (loopIndex(t) >= 0) this.backEdge();
     else this.tail();
     const columns = registerColumns(this.alloc);
@@ -117,6 +124,7 @@ class TraceCodegen {
       spdelta: this.spdelta,
       ...(this.loopAddress === undefined ? {} : { loopAddress: this.loopAddress }),
       exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
+      snapOffsets,
       listing: this.e.lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]),
     };
   }

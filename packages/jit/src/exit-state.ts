@@ -2,7 +2,7 @@
 // the low 64 bits of xmm0-15 and the spill area at T0 (rsp before the stub's two pushes); the
 // exit number decoded from the two pushed bytes; and the snapshot restore that writes an exit
 // map's values into the Lua stack (int → double, num → bits, tagged → 64-bit word).
-import type { ExitSlot, ValueHome } from '@tracesim/asm';
+import type { AssembledTrace, ExitSlot, ValueHome } from '@tracesim/asm';
 import type { Cpu, Memory } from '@tracesim/cpu-sim';
 import { rawWords, SNAP_FLAGS, type RestoredSlot } from '@tracesim/ir';
 import { numberWords, type TValueWords } from '@tracesim/machine';
@@ -72,4 +72,33 @@ export function restoreExitMap(state: ExitState, stack: LuaStack, base: number, 
     restored.push({ slot: entry.slot, index, words });
   }
   return restored;
+}
+
+/**
+ * Writes exit `exit`'s snapshot of trace `t` into the Lua stack at `base`, as the exit handler
+ * does (lj_snap_restore), and answers the BASE the interpreter resumes with.
+ */
+export function restoreSnapshot(state: ExitState, memory: Memory, t: AssembledTrace, exit: number, base: number): number {
+  for (const entry of t.exitMaps[exit]) {
+    if (entry.flags & SNAP_FLAGS.NORESTORE) continue;
+    const w = slotWords(state, entry);
+    const at = base + 8 * (entry.slot - 2);
+    memory.write32(at, w.lo);
+    memory.write32(at + 4, w.hi);
+  }
+  return base + 8 * t.trace.snapshots[exit].baseAdjust;
+}
+
+/**
+ * lj_trace_unwind: the exit whose snapshot covers machine-code address `address` of trace `t`
+ * (the last snapshot whose code begins at or before it), or undefined outside the trace.
+ */
+export function unwindExit(t: AssembledTrace, address: number): number | undefined {
+  const offset = address - t.address;
+  if (offset < 0 || offset >= t.bytes.length) return undefined;
+  let exit: number | undefined;
+  t.snapOffsets.forEach((start, n) => {
+    if (start <= offset) exit = n;
+  });
+  return exit;
 }

@@ -8,10 +8,10 @@
 import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
 import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, LuaFunction, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { BC, LuaFunction, LuaThrow, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
-import { decodeExit, ExitState, slotWords } from './exit-state';
+import { decodeExit, ExitState, restoreSnapshot, unwindExit } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
 import { mapCdataHelpers } from './cdata-helpers';
@@ -27,8 +27,8 @@ export interface TracingJitOptions {
   readonly onViolation?: 'stop' | 'continue';
   /** Receives each -jv line. */
   readonly log?: (line: string) => void;
-  /** CPU instructions one trace entry may run before it is a budget error. */
-  readonly maxStepsPerEntry?: number;
+  /** CPU instructions all trace entries of the run may execute together before it is a budget error. */
+  readonly maxMachineSteps?: number;
   /** Receives every start, recorded bytecode, stop, abort and exit (-jdump). */
   readonly observer?: JitObserver;
 }
@@ -55,6 +55,8 @@ const LINK_TEXT: Partial<Record<LinkKind, (target: number, stitched?: string) =>
 const RDX_BASE = 2;
 const RSP = 4;
 const R14_DISPATCH = 14;
+/** Machine instructions a run's traces may execute when no budget is given. */
+const DEFAULT_MACHINE_STEPS = 2e9;
 const EXIT_HANDLER = trapAddress('exit_handler');
 const EXIT_INTERP = trapAddress('exit_interp');
 /** All exit-stub groups are reserved up front, so the stub area never moves as traces are added. */
@@ -414,14 +416,17 @@ export class TracingJit {
     cpu.state.rip = t.address;
     this.resume = undefined;
     const seen = monitor.violations.length;
-    const budget = this.options.maxStepsPerEntry ?? 50_000_000;
+    const budget = this.options.maxMachineSteps ?? DEFAULT_MACHINE_STEPS;
+    const used = cpu.instructionsExecuted;
     try {
-      cpu.run({ maxSteps: budget });
+      if (used >= budget) throw new StepBudgetExhausted(budget);
+      cpu.run({ maxSteps: budget - used });
     } catch (err) {
       if (err instanceof StepBudgetExhausted) {
         throw new ReplayBudgetError(t.trace.location, `instruction budget of ${budget} machine instructions exhausted in trace ${t.trace.number} (runaway program?)`);
       }
-      throw err;
+      this.resume = err instanceof LuaThrow && err.value === this.vm.heap.memoryError ? this.unwindAllocationFailure(cpu) : undefined;
+      if (!this.resume) throw err;
     }
     for (const v of monitor.violations.slice(seen)) {
       this.violations.push(v);
@@ -433,20 +438,28 @@ export class TracingJit {
     return resume;
   }
 
+  /**
+   * An allocation in a helper called from the trace ran out of memory. As LuaJIT's
+   * lj_trace_unwind does, the call's return address names the snapshot in force, which is
+   * restored. The interpreter then runs on from that snapshot and repeats the allocation, which
+   * fails again where it fails with the JIT off: the same line, and pcall sees the same error.
+   */
+  private unwindAllocationFailure(cpu: Cpu): ResumePoint | undefined {
+    const t = this.trace(cpu);
+    const exit = t === undefined ? undefined : unwindExit(t, Number(cpu.memory.read64(cpu.state.rsp)));
+    if (t === undefined || exit === undefined) return undefined;
+    // rdx carries an argument during the call: BASE is where the trace saved it before calling.
+    const state = new ExitState(cpu, cpu.state.rsp + 8);
+    const base = restoreSnapshot(state, cpu.memory, t, exit, cpu.memory.read32(DISPATCH + DISPATCH_OFFSETS.savedBase));
+    return this.resumePoint(Number(t.trace.snapshots[exit].pc), base);
+  }
+
   private exitHandler(cpu: Cpu): { kind: 'stop' } {
     const { exit, t0 } = decodeExit(cpu.memory, cpu.state.rsp);
     const t = this.trace(cpu);
     const state = new ExitState(cpu, t0);
-    const base = cpu.state.reg(RDX_BASE);
     const snap = t.trace.snapshots[exit];
-    for (const entry of t.exitMaps[exit]) {
-      if (entry.flags & SNAP_FLAGS.NORESTORE) continue;
-      const w = slotWords(state, entry);
-      const at = Number(base) + 8 * (entry.slot - 2);
-      cpu.memory.write32(at, w.lo);
-      cpu.memory.write32(at + 4, w.hi);
-    }
-    const resumeBase = Number(base) + 8 * snap.baseAdjust;
+    const resumeBase = restoreSnapshot(state, cpu.memory, t, exit, Number(cpu.state.reg(RDX_BASE)));
     this.resume = this.resumePoint(Number(snap.pc), resumeBase);
     this.options.observer?.traceExit?.({
       trace: t.trace.number, exit,

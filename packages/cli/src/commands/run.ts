@@ -43,7 +43,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       .option('policy', { type: 'string', choices: ['fixed', 'luajit-2022'], default: 'fixed', describe: 'down-recursion rule: fixed (LuaJIT after cae36118: only root traces may stop with down-recursion) or luajit-2022 (2.1.0-beta3: side traces may too, LuaJIT #1169)' })
       .option('on-violation', { type: 'string', choices: ['stop', 'continue'], default: 'stop', describe: 'stop at the first host-stack violation (exit 1), or report each and go on' })
       .option('json', { type: 'boolean', describe: 'print one JSON object: the program output, the trace graph, exits taken, aborts and violations' })
-      .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the machine-instruction budget of each trace entry)' })
+      .option('max-steps', { type: 'number', default: 1e9, describe: 'bytecode budget before the run is stopped (with the JIT, also the budget of machine instructions all trace entries run together)' })
       .option('max-memory', MAX_MEMORY_OPTION)
       .example('$0 run fixtures/corpus/nested_loops.lua -jv', 'run with the JIT and print its trace log')
       .example('$0 run bench.lua 100 --jit off', 'run bench.lua with arg[1] = "100", interpreter only')
@@ -68,7 +68,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
       ? new TracingJit({
         regs,
         policy: args.policy as LinkPolicy,
-        maxStepsPerEntry: maxSteps,
+        maxMachineSteps: maxSteps,
         onViolation: args['on-violation'] as 'stop' | 'continue',
         log: args.jv ? (line) => process.stderr.write(line + '\n') : undefined,
         observer: dumpFlags ? createJdump(dumpFlags, dumpFd === undefined ? (line) => write(line + '\n') : (line) => writeSync(dumpFd, line + '\n', null, 'latin1')) : undefined,

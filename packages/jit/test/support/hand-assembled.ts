@@ -57,6 +57,8 @@ export function handAssemble(set: TraceSet, specs: readonly HandTrace[]): Assemb
     if (!trace) throw new Error(`trace ${spec.number} is not in the set`);
     return {
       trace: { ...trace, spadjust: spec.spadjust }, address, bytes, spadjust: spec.spadjust, spdelta: spec.spdelta, exitMaps: spec.exitMaps,
+      // Hand-written code makes no helper calls, so no unwind ever asks where a snapshot begins.
+      snapOffsets: trace.snapshots.map(() => 0),
       listing: decodeAll(bytes, address).map((ins) => `${ins.address.toString(16)}  ${formatInstruction(ins)}`),
     };
   });
