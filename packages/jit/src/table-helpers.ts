@@ -7,7 +7,7 @@ import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
-import { RESULT_CELL, tvalueBits, tvalueOf } from './tvalue-cell';
+import { RESULT_CELL } from './tvalue-cell';
 
 const RAX = 0;
 /** An upvalue-tagged TValue: no type guard accepts it (the helper's way to leave the trace). */
@@ -17,29 +17,39 @@ const NOT_A_VALUE = gcWords(ITYPE.upval, 0);
 const arg = (c: Cpu, i: number): bigint => c.state.reg(SYSV_GPR_ARGS[i]);
 
 export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
-  const value = (bits: bigint) => tvalueOf(vm, bits);
-  const table = (bits: bigint): LuaTable => value(bits) as LuaTable;
-  const bitsOf = (v: LuaValue): bigint => tvalueBits(vm, v);
+  // Argument registers and results go through the result cell as int32 halves: no BigInt on
+  // the per-call path, which a table-heavy loop takes millions of times.
+  const argValue = (c: Cpu, i: number): LuaValue => {
+    const r = SYSV_GPR_ARGS[i];
+    vm.mem.write64Halves(RESULT_CELL, c.state.gpr[2 * r], c.state.gpr[2 * r + 1]);
+    return vm.stack.get(RESULT_CELL);
+  };
+  const table = (c: Cpu, i: number): LuaTable => argValue(c, i) as LuaTable;
+  const returnValue = (c: Cpu, v: LuaValue): void => {
+    vm.stack.set(RESULT_CELL, v);
+    c.state.gpr[2 * RAX] = vm.mem.read32(RESULT_CELL);
+    c.state.gpr[2 * RAX + 1] = vm.mem.read32(RESULT_CELL + 4);
+  };
   cpu.mapTrap(trapAddress('helper_tab_get'), 'helper_tab_get', (c) => {
-    vm.stack.set(RESULT_CELL, table(arg(c, 0)).get(value(arg(c, 1))));
+    vm.stack.set(RESULT_CELL, table(c, 0).get(argValue(c, 1)));
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', (c) => {
-    const key = value(arg(c, 1));
-    table(arg(c, 0)).set(key as never, value(arg(c, 2)));
+    const key = argValue(c, 1);
+    table(c, 0).set(key as never, argValue(c, 2));
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
-    c.state.setXmmDouble(0, table(arg(c, 0)).length());
+    c.state.setXmmDouble(0, table(c, 0).length());
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_str_concat'), 'helper_str_concat', (c) => {
     const text = (v: unknown): string => (v instanceof LuaString ? v.s : formatNumber(v as number));
-    c.state.setReg(RAX, bitsOf(vm.heap.str(text(value(arg(c, 0))) + text(value(arg(c, 1))))));
+    returnValue(c, vm.heap.str(text(argValue(c, 0)) + text(argValue(c, 1))));
     return { kind: 'return' };
   });
-  const upvalue = (c: Cpu) => (value(arg(c, 0)) as LuaFunction).upvalues[Number(arg(c, 1))];
+  const upvalue = (c: Cpu) => (argValue(c, 0) as LuaFunction).upvalues[Number(arg(c, 1))];
   cpu.mapTrap(trapAddress('helper_uv_get'), 'helper_uv_get', (c) => {
     const uv = upvalue(c);
     if (uv.closed) vm.stack.set(RESULT_CELL, uv.value);
@@ -48,7 +58,7 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_uv_set'), 'helper_uv_set', (c) => {
     const uv = upvalue(c);
-    const v = value(arg(c, 2));
+    const v = argValue(c, 2);
     if (uv.closed) uv.value = v;
     else vm.stack.set(uv.address, v);
     return { kind: 'return' };
@@ -60,26 +70,26 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_meta'), 'helper_tab_meta', (c) => {
-    vm.stack.set(RESULT_CELL, table(arg(c, 0)).metatable ?? undefined);
+    vm.stack.set(RESULT_CELL, table(c, 0).metatable ?? undefined);
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   // Positions are the interpreter's ITERN control values: array index, then hash slot after the array.
-  const position = (c: Cpu) => value(arg(c, 1)) as number;
+  const position = (c: Cpu) => argValue(c, 1) as number;
   cpu.mapTrap(trapAddress('helper_tab_next'), 'helper_tab_next', (c) => {
-    c.state.setXmmDouble(0, table(arg(c, 0)).nextFrom(position(c))?.[0] ?? -1);
+    c.state.setXmmDouble(0, table(c, 0).nextFrom(position(c))?.[0] ?? -1);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_key'), 'helper_tab_key', (c) => {
-    vm.stack.set(RESULT_CELL, table(arg(c, 0)).nextFrom(position(c))![1] as LuaValue);
+    vm.stack.set(RESULT_CELL, table(c, 0).nextFrom(position(c))![1] as LuaValue);
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', (c) => {
     // ff_call(fn, nargs, a, b, c): the builtin's arguments are integer arguments 2..4.
-    const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => value(arg(c, i)));
+    const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => argValue(c, i));
     try {
-      vm.stack.set(RESULT_CELL, vm.runBuiltin(value(arg(c, 0)) as LuaFunction, args)[0]);
+      vm.stack.set(RESULT_CELL, vm.runBuiltin(argValue(c, 0) as LuaFunction, args)[0]);
     } catch (err) {
       if (!(err instanceof LuaThrow)) throw err;
       // The builtin raised an error: a value of no Lua type fails the trace's type guard, and
@@ -90,7 +100,7 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
-    c.state.setReg(RAX, bitsOf(vm.heap.table()));
+    returnValue(c, vm.heap.table());
     return { kind: 'return' };
   });
 }

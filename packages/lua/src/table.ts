@@ -10,12 +10,19 @@ export interface MemoryAccount {
 
 type Key = Exclude<LuaValue, undefined>;
 
+/** The empty hash part every table shares until it stores a key there (never written). */
+const NO_KEYS: Key[] = [];
+const NO_VALUES: LuaValue[] = [];
+const NO_INDEX = new Map<Key, number>();
+
 export class LuaTable {
   /** Array part: arr[i] holds t[i+1]. */
   arr: LuaValue[] = [];
-  private keys: Key[] = [];
-  private vals: LuaValue[] = [];
-  private index = new Map<Key, number>();
+  // The hash part starts as the shared empty one below and gets its own on the first key
+  // stored there: most tables are arrays or records never keyed, and a loop may make millions.
+  private keys: Key[] = NO_KEYS;
+  private vals: LuaValue[] = NO_VALUES;
+  private index: Map<Key, number> = NO_INDEX;
   /** setmetatable's table, or null. */
   metatable: LuaTable | null = null;
 
@@ -70,6 +77,11 @@ export class LuaTable {
     }
     if (value === undefined) return;
     this.account.charge(24);
+    if (this.index === NO_INDEX) {
+      this.index = new Map();
+      this.keys = [];
+      this.vals = [];
+    }
     this.index.set(key, this.keys.length);
     this.keys.push(key);
     this.vals.push(value);
