@@ -2,7 +2,8 @@
 // The CLI fuzz harness: generates seeded cases (cases.js) and runs each command line inside
 // this one process through the CLI's runCli, with stdout and stderr captured. A case fails if
 // it exits other than 0, 1 or 2, prints a JavaScript stack (`    at `), throws past the CLI,
-// takes longer than the time bound, or gives different output when run again.
+// takes longer than the time bound, gives different output when run again, or (for `run`)
+// prints with the JIT on other than what --jit off prints.
 //
 //   node packages/cli/fuzz/harness.js [--seed N] [--cases N] [--out DIR] [--time-bound-ms MS] [--spawn-every N]
 //
@@ -48,6 +49,9 @@ function parseArgs(argv) {
 const realWrite = { out: process.stdout.write.bind(process.stdout), err: process.stderr.write.bind(process.stderr) };
 /** A written chunk as the bytes a pipe would carry (strings go out as UTF-8), one char a byte. */
 const toText = (chunk) => (typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : Buffer.from(chunk)).toString('latin1');
+
+/** How many cases each cross-check compared, for the summary. */
+const counters = { jitCompared: 0 };
 
 /** A failure that escaped runCli asynchronously, charged to the case running at the time. */
 let escaped;
@@ -97,6 +101,26 @@ function messageClass(stderr, caseDir) {
   return first.split(caseDir).join('.').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'").replace(/\b(0x)?[0-9a-f]*\d[0-9a-f]*\b/gi, 'N').slice(0, 120);
 }
 
+/**
+ * The JIT never changes a result: a run with the JIT on that ended normally or with a Lua error
+ * prints what the interpreter alone prints, and fails at the same place. Runs whose stdout carries -jdump or JSON, or that
+ * hit a step budget (counted differently by the two), are not compared.
+ */
+async function compareWithJitOff(argv, jitOn) {
+  const dumpsToStdout = argv.some((a) => /^-jdump(=[^,]*)?$/.test(a)) || argv.includes('--json');
+  const jitOff = argv.indexOf('--jit') >= 0 && argv[argv.indexOf('--jit') + 1] === 'off';
+  const luaError = jitOn.code === 2 && jitOn.stderr.startsWith(`tracesim: ${argv[1]}:`);
+  if (dumpsToStdout || jitOff || !(jitOn.code === 0 || luaError) || /budget/.test(jitOn.stderr)) return undefined;
+  const end = argv.includes('--') ? argv.indexOf('--') : argv.length;
+  const offArgv = [...argv.slice(0, end).filter((a, i, all) => a !== '-jv' && a !== '--jit' && all[i - 1] !== '--jit'), '--jit', 'off', ...argv.slice(end)];
+  const off = await runCaptured(offArgv);
+  counters.jitCompared += 1;
+  if (/budget/.test(off.stderr)) return undefined;
+  const errorLine = (r) => r.stderr.split('\n').filter((l) => l.startsWith('tracesim:')).join('\n');
+  if (off.code === jitOn.code && off.stdout === jitOn.stdout && errorLine(off) === errorLine(jitOn)) return undefined;
+  return { kind: 'jit changes the result', detail: `--jit off: exit ${off.code}\n${off.stdout.slice(0, 1500)}\n${errorLine(off)}\n--- JIT on: exit ${jitOn.code}\n${jitOn.stdout.slice(0, 1500)}\n${errorLine(jitOn)}` };
+}
+
 /** Runs the case as a real process: it must keep the contract and match the in-process run. */
 function compareWithProcess(argv, inProcess, timeBoundMs) {
   const r = spawnSync(process.execPath, [BIN, ...argv], { encoding: 'latin1', timeout: 4 * timeBoundMs, env: { ...process.env, NO_COLOR: '1' } });
@@ -144,6 +168,7 @@ async function main() {
       const again = await runCaptured(argv);
       if (again.stdout !== result.stdout || again.stderr !== result.stderr || again.code !== result.code) verdict = { kind: 'nondeterministic', detail: 'a second run printed different output' };
     }
+    if (!verdict && testCase.group === 'run') verdict = await compareWithJitOff(argv, result);
     if (!verdict && opts.spawnEvery > 0 && index % opts.spawnEvery === 0) {
       verdict = compareWithProcess(argv, result, opts.timeBoundMs);
       spawned += 1;
@@ -166,7 +191,7 @@ async function main() {
     g.messages = Object.fromEntries(Object.entries(g.messages).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0])).slice(0, 12));
   }
   fs.rmSync(path.join(opts.out, 'current.json'), { force: true });
-  const summary = { seed: opts.seed, cases: cases.length, spawned, seconds: (Date.now() - started) / 1000, groups, failures };
+  const summary = { seed: opts.seed, cases: cases.length, spawned, jitCompared: counters.jitCompared, seconds: (Date.now() - started) / 1000, groups, failures };
   realWrite.out(JSON.stringify(summary, null, 2) + '\n');
   if (failures.length > 0) {
     realWrite.err(`fuzz: ${failures.length} failure(s) with seed ${opts.seed}; each case is saved with a repro.sh:\n`);

@@ -4,6 +4,8 @@ import yargs from 'yargs';
 import { COMMANDS } from './commands';
 import { reportFailure } from './failure';
 
+const NO_COMMAND = 'Name a command; see the list above.';
+
 /** The process entry point: installs the last-resort handlers, then runs the command line. */
 export function main(argv: readonly string[]): void {
   // A reader that stops early (`tracesim run prog.lua -jdump | head`) is not an error.
@@ -30,16 +32,18 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     .parserConfiguration({ 'short-option-groups': false, 'populate--': true })
     .usage('$0 <command> [options]\n\nA LuaJIT-2.1-style trace-compiler simulator that runs real x86-64 code on a CPU model and checks the host stack.')
     .strict()
-    .demandCommand(1, 'Name a command; see the list above.')
+    .demandCommand(1, NO_COMMAND)
     .recommendCommands()
     .version(require('../package.json').version)
     .help()
     .alias('h', 'help')
     .wrap(Math.min(100, process.stdout.columns || 100))
     .exitProcess(false)
-    // yargs' own complaints (a missing option value, say) are usage errors, whatever their form.
-    .fail((msg, err) => {
-      reportFailure(err === undefined || err === null || err.name === 'YError' ? new UsageError(msg ?? err.message) : err, argv);
+    // yargs' own complaints (a missing option value, a value outside its choices) are usage
+    // errors, whatever their form. Throwing stops yargs, which would otherwise run the command.
+    .fail((msg, err, y) => {
+      if (msg === NO_COMMAND) y.showHelp((text: string) => process.stderr.write(text + '\n'));
+      throw err === undefined || err === null || err.name === 'YError' ? new UsageError(msg ?? err.message) : err;
     });
   for (const command of COMMANDS) parser.command(command);
   try {

@@ -1,7 +1,8 @@
 // The CLI fuzz harness (packages/cli/fuzz) in the suite: one harness process runs a seeded batch
 // of generated command lines over every command, in-process, with one case in 25 also run as a
 // real `tracesim` process. Every case must exit 0, 1 or 2 within its time bound, print no
-// JavaScript stack, and print the same bytes when run again. FUZZ_SEED and FUZZ_CASES override
+// JavaScript stack, and print the same bytes when run again; a `run` that ends normally or with
+// a Lua error must print with the JIT on what it prints with --jit off. FUZZ_SEED and FUZZ_CASES override
 // the batch; `npm run fuzz` runs a larger one with a fresh seed.
 import { execFileSync, spawnSync } from 'child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'fs';
@@ -18,6 +19,7 @@ interface Summary {
   seed: number;
   cases: number;
   spawned: number;
+  jitCompared: number;
   groups: Record<string, { cases: number; exits: Record<string, number> }>;
   failures: { index: number; group: string; kind: string; argv: string[]; folder: string }[];
 }
@@ -44,6 +46,8 @@ test(`seed ${SEED}: ${CASES} generated command lines keep the exit contract`, ()
   expect({ seed: SEED, failures }).toEqual({ seed: SEED, failures: [] });
   expect(summary.cases).toBe(CASES);
   expect(summary.spawned).toBeGreaterThan(CASES / 50);
+  // Runs that ended normally or with a Lua error were run again with --jit off and compared.
+  expect(summary.jitCompared).toBeGreaterThan(CASES / 10);
   // Every command was reached, and each one both accepted and rejected some of its inputs.
   for (const group of ['run', 'bc', 'replay', 'check', 'lint', 'asm', 'disasm', 'exec', 'demo', 'argv']) {
     const exits = summary.groups[group]?.exits ?? {};

@@ -7,10 +7,9 @@ import { join } from 'path';
 const ROOT = join(__dirname, '../../..');
 const MAIN = join(ROOT, 'packages/cli/dist/main.js');
 
-/** Starts the CLI's main on `run x.lua`, then throws `how` outside any command. */
+/** Starts the CLI's main on `--version`, then throws `how` outside any command. */
 function crash(how: 'throw' | 'reject', debug: boolean): { status: number | null; stderr: string } {
-  const script = `process.argv.splice(1, Infinity, 'tracesim', 'run', 'x.lua');
-require(${JSON.stringify(MAIN)}).main(['--version']);
+  const script = `require(${JSON.stringify(MAIN)}).main(['--version']);
 setTimeout(() => { ${how === 'throw' ? "throw new TypeError('boom')" : "Promise.reject(new TypeError('boom'))"}; }, 0);`;
   const r = spawnSync('node', ['-e', script], { encoding: 'utf8', env: { ...process.env, NO_COLOR: '1', TRACESIM_DEBUG: debug ? '1' : '' } });
   return { status: r.status, stderr: r.stderr };
@@ -22,7 +21,7 @@ beforeAll(() => {
 
 test.each(['throw', 'reject'] as const)('an uncaught %s is one line and exit 3', (how) => {
   const r = crash(how, false);
-  expect(r.stderr).toBe('tracesim: internal error in `tracesim run x.lua`: TypeError: boom (this is a tracesim bug; TRACESIM_DEBUG=1 prints its stack)\n');
+  expect(r.stderr).toBe('tracesim: internal error in `tracesim --version`: TypeError: boom (this is a tracesim bug; TRACESIM_DEBUG=1 prints its stack)\n');
   expect(r.status).toBe(3);
 });
 

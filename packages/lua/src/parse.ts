@@ -27,7 +27,8 @@ export function parseLua(source: string, chunkname: string): Chunk {
   try {
     return luaparse.parse(allowSemicolonAfterBreak(source), OPTIONS as luaparse.Options);
   } catch (err) {
-    const e = typeof (err as LuaparseError).line === 'number' ? (err as LuaparseError) : firstTokenError(source, err);
+    const e = typeof (err as LuaparseError).line === 'number' || !(err instanceof TypeError) ? (err as LuaparseError) : firstTokenError(source, err);
+    if (typeof e.line !== 'number') throw err;
     // luaparse's `unexpected number '42' near '<eof>'` is Lua's `unexpected symbol near '42'`.
     const message = e.message.replace(/^\[\d+:\d+\] /, '').replace(/^unexpected \w+ ('.*') near '.*'$/, 'unexpected symbol near $1');
     throw new LuaSyntaxError(`${chunkname}:${e.line}:${e.column + 1}`, message);
