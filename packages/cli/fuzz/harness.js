@@ -97,7 +97,8 @@ function judge(result, timeBoundMs) {
 
 /** A bad-input message with its paths, numbers and quoted text blanked, to count kinds of rejection. */
 function messageClass(stderr, caseDir) {
-  const first = stderr.split('\n').find((l) => l.startsWith('tracesim:')) ?? stderr.split('\n')[0];
+  const text = Buffer.from(stderr, 'latin1').toString('utf8');
+  const first = text.split('\n').find((l) => l.startsWith('tracesim:')) ?? text.split('\n')[0];
   return first.split(caseDir).join('.').replace(/'[^']*'|"[^"]*"|`[^`]*`/g, "'…'").replace(/\b(0x)?[0-9a-f]*\d[0-9a-f]*\b/gi, 'N').slice(0, 120);
 }
 

@@ -43,6 +43,14 @@ function sameClass(token, pick) {
   return token;
 }
 
+/** A number of the same base as `token` (`pick` chooses): trace files and dumps still parse. */
+function renumber(token, pick) {
+  if (/^0[xX][0-9a-fA-F]+$/.test(token)) return `0x${['0', '1', '8', '10', '7f', '80', 'ff', '100', 'fff8', '7fffffff', 'ffffffff'][pick % 11]}`;
+  if (/^0\d+$/.test(token)) return String([0, 1, 2, 3, 7, 8, 9, 15, 16, 99][pick % 10]).padStart(token.length, '0');
+  if (/^[-+]?\d+$/.test(token)) return String([0, 1, 2, 3, 4, 7, 8, 15, 16, 31, 64, 255, -1, -8, 1000][pick % 15]);
+  return token;
+}
+
 /** Tokens a mutation may insert into trace files, dumps and assembly. */
 const TEXT_POOL = [
   '0', '1', '-1', '255', '256', '65535', '4294967296', '-2147483648', '0x7fffffffffffffff', '0xffffffff', '1e309',
@@ -80,6 +88,14 @@ const lineEdit = fc.record({
 });
 
 function applyTokenEdit(tokens, edit) {
+  if (edit.kind === 'renumber') {
+    const numbers = tokens.flatMap((t, i) => (/^([-+]?\d+|0[xX][0-9a-fA-F]+)$/.test(t) ? [i] : []));
+    if (numbers.length === 0) return tokens;
+    const out = tokens.slice();
+    const i = numbers[edit.at % numbers.length];
+    out[i] = renumber(out[i], edit.other);
+    return out;
+  }
   const solid = solidIndices(tokens);
   if (solid.length === 0) return [edit.token, ...tokens];
   const i = solid[edit.at % solid.length];
@@ -122,13 +138,14 @@ function mutatedLua(seeds) {
     .map(([seed, list]) => list.reduce(applyTokenEdit, tokenize(seed.text, LUA_TOKEN)).join(''));
 }
 
-/** A seed text changed by up to three line edits and up to three token edits. */
+/**
+ * A seed text changed gently (one to three numbers changed, so it mostly still parses and
+ * reaches the replay engine or the lint's path walk) or roughly (line and token edits).
+ */
 function mutatedText(seeds) {
-  return fc.tuple(
-    fc.constantFrom(...seeds),
-    fc.array(lineEdit, { maxLength: 3 }),
-    fc.array(tokenEdit(TEXT_POOL), { maxLength: 3 }),
-  ).map(([seed, lineEdits, tokenEdits]) => {
+  const rough = fc.tuple(fc.array(lineEdit, { maxLength: 3 }), fc.array(tokenEdit(TEXT_POOL), { maxLength: 3 }));
+  const gentle = fc.tuple(fc.constant([]), fc.array(tokenEdit(TEXT_POOL, ['renumber']), { minLength: 1, maxLength: 3 }));
+  return fc.tuple(fc.constantFrom(...seeds), fc.oneof(gentle, rough)).map(([seed, [lineEdits, tokenEdits]]) => {
     const text = lineEdits.reduce(applyLineEdit, seed.text);
     return tokenEdits.reduce(applyTokenEdit, tokenize(text, TEXT_TOKEN)).join('');
   });

@@ -165,7 +165,10 @@ class TraceChecker {
       if (!inParent || isConstRef(inParent.ref)) {
         return this.error(ref, `SLOAD #${ins.op1} has mode P but exit ${(this.trace.start as { exit: number }).exit} of trace ${parent.parent.number} has no instruction value for slot ${ins.op1}`);
       }
-      const pt = parent.parent.ins[insIndex(inParent.ref)].type;
+      const source = parent.parent.ins[insIndex(inParent.ref)];
+      // The parent's own check reports a snapshot ref past its instructions; here there is no type to compare.
+      if (source === undefined) return this.error(ref, `SLOAD #${ins.op1} has mode P but the parent's exit names ${formatRef(inParent.ref)}, which trace ${parent.parent.number} does not have`);
+      const pt = source.type;
       if (pt !== ins.type) this.error(ref, `type mismatch: SLOAD #${ins.op1} P is ${ins.type} but the parent's value ${formatRef(inParent.ref)} is ${pt}`);
     } else if (inParent) {
       this.error(ref, `SLOAD #${ins.op1} reads the stack, but the parent's exit snapshot holds slot ${ins.op1} (not yet written to the stack): use mode P`);
