@@ -30,8 +30,10 @@ export abstract class IndexRecorder extends LoopRecorder {
     if (op.endsWith('S')) return this.stringKey(c);
     if (op.endsWith('B')) return [this.b.knum(c), c];
     const v = this.vm.stack.get(this.cur.rtBase + 8 * c);
-    if (typeof v !== 'number') throw nyi('NYIBC', `${op} with a non-number key`);
-    return [this.getNum(c), v];
+    if (typeof v === 'number') return [this.getNum(c), v];
+    // A string or table key reaches the helper as its TValue, its type guarded by the SLOAD.
+    if (v instanceof LuaString || v instanceof LuaTable) return [this.tvalue(c), v];
+    throw nyi('NYIBC', `${op} with a ${v === undefined ? 'nil' : typeof v === 'boolean' ? 'boolean' : 'non-number'} key`);
   }
 
   /** The environment table GGET/GSET use: the running closure's (guarded once any setfenv happened). */
