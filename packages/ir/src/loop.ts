@@ -6,12 +6,20 @@
 // overwrites the previous one when no guard was emitted in between. Every pre-roll value the body
 // reads and that changes across the iteration gets a PHI(value, its copy), and so does every
 // pre-roll value such a PHI carries over.
+//
+// Loads are forwarded as lj_opt_fwd does: in an iteration that stores nothing (no CALLS, no
+// XSTORE), a table or upvalue read (tab_get, tab_meta, tab_len, uv_get) with invariant operands,
+// the XLOAD of its result and the guards on it are invariant too, and are not copied.
 
 import { TraceBuilder, type BuilderOptions } from './builder';
 import { IrValidationError, LoopTypeInstability, traceLocation } from './errors';
+import { HELPERS } from './calls';
 import { opInfo } from './opcodes';
 import { insIndex, insRef, isConstRef, type Ref } from './refs';
 import type { SnapEntry, Snapshot, Trace } from './trace';
+
+/** Helper reads whose result only a store can change (LuaJIT forwards HLOAD, ALOAD, ULOAD and lj_tab_len). */
+const FORWARDED_LOADS: ReadonlySet<string> = new Set(['tab_get', 'tab_meta', 'tab_len', 'uv_get']);
 
 export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace {
   const loopSnap = trace.snapshots[trace.snapshots.length - 1];
@@ -43,6 +51,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     return ref;
   };
   let guardSince = true;
+  const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE');
 
   // Body: copy-substitute instructions and snapshots (#0 describes the trace entry: not copied).
   let copySnap = 1;
@@ -71,7 +80,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     const info = opInfo(ins.op);
     const op1 = info.op1 === 'ref' ? S(ins.op1) : ins.op1;
     const op2 = info.op2 === 'ref' ? S(ins.op2) : ins.op2;
-    const pure = info.kind === 'N' || info.kind === 'R';
+    const pure = info.kind === 'N' || info.kind === 'R' || (storesNothing && (ins.op === 'XLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name))));
     if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
     if (info.op1 === 'ref') read(op1);
     if (info.op2 === 'ref') read(op2);
