@@ -221,6 +221,9 @@ export abstract class LoopRecorder extends RecorderBase {
     this.guard(element ? 'GE' : 'ULT', 'num', position, this.b.knum(0));
     const jump = insD(this.cur.proto.bc[pc]) - 0x8000;
     const atStart = this.cur.proto === this.setup.proto && pc === this.setup.pc && this.callers.length === 0 && this.retdepth === 0;
+    // A root started at this ITERN whose table is already done leaves its own loop (rec_itern's
+    // LOOPEV_LEAVE at J->startpc); LuaJIT names where the interpreter goes on, past the ITERL.
+    if (atStart && !element && this.setup.start.kind === 'root') throw new Abort('LLEAVE', formatAbortMessage('LLEAVE'), pc + 2);
     this.interpretedLoop(pc, element ? 'enter' : 'leave', jump, atStart);
     this.needsnap = true;
     if (!element) return { kind: 'continue' };
