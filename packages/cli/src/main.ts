@@ -2,7 +2,7 @@
 // failures to exit codes (0 ok, 1 contract violation, 2 bad input or usage, 3 a tracesim bug).
 import yargs from 'yargs';
 import { COMMANDS } from './commands';
-import { reportFailure } from './failure';
+import { CommandInputError, reportFailure } from './failure';
 
 const NO_COMMAND = 'Name a command; see the list above.';
 
@@ -43,7 +43,7 @@ export async function runCli(argv: readonly string[]): Promise<void> {
     // errors, whatever their form. Throwing stops yargs, which would otherwise run the command.
     .fail((msg, err, y) => {
       if (msg === NO_COMMAND) y.showHelp((text: string) => process.stderr.write(text + '\n'));
-      throw err === undefined || err === null || err.name === 'YError' ? new UsageError(msg ?? err.message) : err;
+      throw err === undefined || err === null || err.name === 'YError' ? usageError(msg ?? err.message, argv) : err;
     });
   for (const command of COMMANDS) parser.command(command);
   try {
@@ -67,6 +67,19 @@ function joinOptimizations(argv: readonly string[]): string[] {
     else out.push(arg);
   }
   return out;
+}
+
+/**
+ * yargs' complaint as one line: a value outside an option's choices is located at the option
+ * (`--jit: "NaN" is not one of "on", "off"`); anything else stays a usage error.
+ */
+function usageError(message: string, argv: readonly string[]): Error {
+  const choice = /^Invalid values:\n\s*Argument: ([\w-]+), Given: (.*), Choices: (.*)$/.exec(message);
+  if (!choice) return new UsageError(message);
+  const [, name, given, choices] = choice;
+  // An option the user spelled out is named as spelled; a positional argument by its <name>.
+  const spelled = argv.find((a) => a === `--${name}` || a.startsWith(`--${name}=`) || a === `-${name}`);
+  return new CommandInputError(`${given} is not one of ${choices}`, spelled ? spelled.split('=')[0] : `<${name}>`);
 }
 
 /** A command-line usage mistake (unknown option, missing argument): exit code 2. */

@@ -93,7 +93,7 @@ describe('replay', () => {
     ['a malformed trace file', () => [broken], /^tracesim: .*broken\.trace:\d+:\d+: /],
     ['a missing file', () => [join(dir, 'nope.trace')], /^tracesim: .*nope\.trace: cannot read file: ENOENT/],
     ['a register budget below the minimum', () => [SUM_SIDE, '--regs', '1'], /^tracesim: --regs: /],
-    ['an unknown policy', () => [SUM_SIDE, '--policy', 'lax'], /^tracesim: Invalid values/],
+    ['an unknown policy', () => [SUM_SIDE, '--policy', 'lax'], /^tracesim: --policy: "lax" is not one of "fixed", "luajit-2022"\n$/],
   ])('%s is bad input: exit 2 with a located message', (_what, args, message) => {
     const r = tracesim('replay', ...args());
     expect(r.status).toBe(2);
