@@ -4,7 +4,7 @@
 // __index, or an __index table whose lookup continues; a store guards that the old value is
 // not nil, or that the metatable has no __newindex. __index/__newindex functions (metamethod
 // calls) abort the trace; the interpreter runs them.
-import { REF_NIL, type Ref } from '@tracesim/ir';
+import { HELPERS, REF_NIL, isConstRef, type Ref } from '@tracesim/ir';
 import { LuaString, LuaTable, type LuaValue, type OpName } from '@tracesim/lua';
 import { LoopRecorder } from './recorder-loops';
 import { luaType, nyi, type RecordOutcome } from './recorder-base';
@@ -60,9 +60,18 @@ export abstract class IndexRecorder extends LoopRecorder {
 
   /** The metatable of table `t` as the trace sees it: guarded to be none, or exactly this one. */
   protected metatable(table: Ref, t: LuaTable): LuaTable | null {
+    // A table the trace made itself has none yet (lj_opt_fold's fload_tab_tnew_meta: FLOAD of a
+    // TNEW's metatable is NULL); setmetatable is never recorded, so nothing gave it one since.
+    if (this.madeOnTrace(table)) return null;
     const ref = this.load('tab_meta', [table], t.metatable ?? undefined);
     if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
     return t.metatable;
+  }
+
+  private madeOnTrace(table: Ref): boolean {
+    if (isConstRef(table)) return false;
+    const ins = this.b.instruction(table);
+    return ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new';
   }
 
   /** Field `name` of a metatable, guarded by type (and by identity for a table). */
