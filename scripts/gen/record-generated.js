@@ -13,19 +13,10 @@ const seed = Number(process.argv[2] ?? 17000);
 const count = Number(process.argv[3] ?? 320);
 const dir = path.join(__dirname, '../../fixtures/generated');
 
+/** One `luajit` run of `file` in the fixture folder: its stdout and stderr, or undefined if it failed. */
 function luajit(args, file) {
-  // -jv writes to stderr; the program's own output goes to stdout.
-  try {
-    const out = execFileSync('luajit', [...args, file], { cwd: dir, encoding: 'latin1', stdio: ['ignore', 'pipe', 'pipe'], timeout: 20000 });
-    return { ok: true, stdout: out, stderr: '' };
-  } catch (err) {
-    return { ok: false, stdout: String(err.stdout ?? ''), stderr: String(err.stderr ?? '') };
-  }
-}
-
-function jvLog(file) {
-  const r = spawnSync('luajit', ['-jv', file], { cwd: dir, encoding: 'latin1', timeout: 20000 });
-  return r.status === 0 ? r.stderr : undefined;
+  const r = spawnSync('luajit', [...args, file], { cwd: dir, encoding: 'latin1', timeout: 20000 });
+  return r.status === 0 ? r : undefined;
 }
 
 for (const f of fs.readdirSync(dir)) if (/^g\d+\.(lua|jv|out)$/.test(f)) fs.rmSync(path.join(dir, f));
@@ -35,9 +26,10 @@ for (let batch = 0; kept < count; batch++) {
     if (kept >= count) break;
     const name = `g${p.seed}`;
     fs.writeFileSync(path.join(dir, `${name}.lua`), p.text);
-    const logs = [0, 1, 2].map(() => jvLog(`${name}.lua`));
+    // -jv writes the trace log to stderr; the program's own output goes to stdout.
+    const logs = [0, 1, 2].map(() => luajit(['-jv'], `${name}.lua`)?.stderr);
     const off = luajit(['-joff'], `${name}.lua`);
-    if (logs.some((l) => l === undefined) || !off.ok) {
+    if (logs.some((l) => l === undefined) || off === undefined) {
       failed++;
       fs.rmSync(path.join(dir, `${name}.lua`));
     } else if (logs[1] !== logs[0] || logs[2] !== logs[0]) {

@@ -80,7 +80,8 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     const info = opInfo(ins.op);
     const op1 = info.op1 === 'ref' ? S(ins.op1) : ins.op1;
     const op2 = info.op2 === 'ref' ? S(ins.op2) : ins.op2;
-    const pure = info.kind === 'N' || info.kind === 'R' || (storesNothing && (ins.op === 'XLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name))));
+    const forwardedLoad = storesNothing && (ins.op === 'XLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name)));
+    const pure = info.kind === 'N' || info.kind === 'R' || forwardedLoad;
     if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
     if (info.op1 === 'ref') read(op1);
     if (info.op2 === 'ref') read(op2);

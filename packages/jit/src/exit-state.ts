@@ -96,9 +96,6 @@ export function restoreSnapshot(state: ExitState, memory: Memory, t: AssembledTr
 export function unwindExit(t: AssembledTrace, address: number): number | undefined {
   const offset = address - t.address;
   if (offset < 0 || offset >= t.bytes.length) return undefined;
-  let exit: number | undefined;
-  t.snapOffsets.forEach((start, n) => {
-    if (start <= offset) exit = n;
-  });
-  return exit;
+  for (let n = t.snapOffsets.length - 1; n >= 0; n--) if (t.snapOffsets[n] <= offset) return n;
+  return undefined;
 }
