@@ -48,6 +48,8 @@ export interface AssembledTrace {
   readonly snapOffsets: readonly number[];
   /** The `-jdump` mcode listing lines: `ADDRESS  instruction`, with `->N`, `->LOOP` and `->exit_interp` targets. */
   readonly listing: readonly string[];
+  /** Per listing line, the IR ref (0x8000 + index) whose code it is; null for the head, labels, back edge and tail. */
+  readonly listingRefs: readonly (number | null)[];
 }
 
 export interface AssembledSet {

@@ -103,6 +103,11 @@ class TraceCodegen {
     const reachSnapshot = (n: number): void => {
       while (snapOffsets.length <= n) snapOffsets.push(this.e.here - this.input.address);
     };
+    const lineRefs: (number | null)[] = [];
+    const attribute = (ref: number | null): void => {
+      while (lineRefs.length < this.e.lines.length) lineRefs.push(ref);
+    };
+    attribute(null);
     t.ins.forEach((ins, i) => {
       const inForce = snapshotInForce(t, insRef(i));
       if (inForce !== undefined) reachSnapshot(inForce);
@@ -110,10 +115,12 @@ class TraceCodegen {
       const a = this.alloc.ins[i];
       if (a.spillStore !== undefined && a.dest !== undefined) this.move(spillLoc(a.spillStore), { kind: 'reg', reg: a.dest }, valueRepr(ins.type));
       for (const r of a.reloadsAfter) this.move({ kind: 'reg', reg: r.reg }, spillLoc(r.slot), valueRepr(t.ins[r.value].type));
+      attribute(insRef(i));
     });
     reachSnapshot(t.snapshots.length - 1);
     if (loopIndex(t) >= 0) this.backEdge();
     else this.tail();
+    attribute(null);
     const columns = registerColumns(this.alloc);
     const trace: Trace = { ...t, spadjust: this.spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) };
     return {
@@ -126,6 +133,7 @@ class TraceCodegen {
       exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
       snapOffsets,
       listing: this.e.lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]),
+      listingRefs: this.e.lines.flatMap((l, n) => (l.label ? [null, lineRefs[n]] : [lineRefs[n]])),
     };
   }
 

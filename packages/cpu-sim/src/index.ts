@@ -21,5 +21,6 @@ export type { FlagEffect } from './flag-effects';
 export { runSnippet, snippetJson, SANDBOX } from './sandbox';
 export type { SnippetInput, SnippetResult, SnippetFault } from './sandbox';
 export { HostStackMonitor, describeViolation } from './monitor';
+export type { RspCheckpoint } from './monitor';
 export type { TraceInfo, Violation, ViolationKind, MonitorOptions } from './monitor';
 export { CONTRACT_WORDING, frameSlotName } from './contract-wording';

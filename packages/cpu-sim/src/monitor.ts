@@ -40,6 +40,15 @@ export interface Violation {
   readonly explanation: string;
 }
 
+/**
+ * A point where the contract checks rsp, for timelines: rsp and the expected rsp are given
+ * relative to rsp0. `level` is the on-trace level of the trace running (−spadjust). A
+ * `violation` point follows the check that failed; `index` is its place in `violations`.
+ */
+export type RspCheckpoint =
+  | { readonly kind: 'enter' | 'link' | 'side' | 'exit' | 'exit-interp' | 'helper'; readonly trace: number | undefined; readonly exit?: number; readonly helper?: string; readonly rsp: number; readonly expected: number | undefined; readonly level: number | undefined }
+  | { readonly kind: 'violation'; readonly trace: number | undefined; readonly index: number; readonly rsp: number };
+
 export interface MonitorOptions {
   /** The on-trace baseline rsp (interpreter frame R − 16). */
   readonly rsp0: number;
@@ -55,6 +64,8 @@ export interface MonitorOptions {
   readonly onViolation?: 'stop' | 'continue';
   /** Source line of an instruction of a trace, when the embedder knows it. */
   readonly sourceLine?: (trace: number, address: number) => string | undefined;
+  /** Told of every rsp check and violation, in order (the HTML report's timeline). */
+  readonly checkpoint?: (point: RspCheckpoint) => void;
 }
 
 const CHAIN_LIMIT = 32;
@@ -139,19 +150,22 @@ export class HostStackMonitor implements ExecutionWatcher {
     }
     const trace = this.tracesByStart.get(address) as TraceInfo;
     const previous = this.current;
+    const viaExit = !fromInterpreter && trace.parent !== undefined && previous?.number === trace.parent && trace.parentExit !== undefined;
     if (fromInterpreter) {
       this.chain = [String(trace.number)];
       this.chainDropped = false;
       this.rspAbove = false;
-    } else if (trace.parent !== undefined && previous?.number === trace.parent && trace.parentExit !== undefined) {
+    } else if (viaExit) {
       this.link(` →exit ${trace.parentExit}→ ${trace.number}`);
     } else this.link(` → ${trace.number}`);
     this.current = trace;
     this.inTrace = true;
     const rsp = cpu.state.rsp;
     const at = from ?? this.instructionAt(address);
+    const arrival = fromInterpreter ? 'enter' : viaExit ? 'side' : 'link';
     if (trace.parent === undefined) {
       const expected = this.options.rsp0;
+      this.checked(arrival, trace.number, undefined, rsp, expected);
       if (rsp !== expected) {
         this.report('root-entry', trace.number, undefined, at, expected, rsp,
           CONTRACT_WORDING.rootEntry(trace.number, rsp - expected));
@@ -161,6 +175,7 @@ export class HostStackMonitor implements ExecutionWatcher {
     const parent = this.traces.get(trace.parent);
     const parentAdjust = parent?.spadjust ?? 0;
     const expected = this.options.rsp0 - parentAdjust;
+    this.checked(arrival, trace.number, undefined, rsp, expected);
     if (rsp === expected) return;
     const explanation = previous?.number === trace.number && !fromInterpreter
       ? CONTRACT_WORDING.selfLinkDrift(trace.number, trace.parent, parentAdjust)
@@ -187,6 +202,7 @@ export class HostStackMonitor implements ExecutionWatcher {
         return;
       }
       const expected = rsp0 - trace.spadjust;
+      this.checked('exit', traceNumber, exit, t0, expected);
       if (t0 !== expected) {
         this.report('guard-exit', traceNumber, exit, at, expected, t0,
           CONTRACT_WORDING.guardExit(traceNumber, exit, trace.spadjust, t0 - expected));
@@ -195,6 +211,7 @@ export class HostStackMonitor implements ExecutionWatcher {
     }
     if (trap.address === this.options.exitInterp) {
       this.inTrace = false;
+      this.checked('exit-interp', this.current?.number, undefined, rsp, rsp0);
       if (rsp !== rsp0) {
         this.report('exit-interp', this.current?.number, undefined, from ?? this.instructionAt(trap.address), rsp0, rsp,
           CONTRACT_WORDING.exitInterp(rsp - rsp0));
@@ -204,6 +221,7 @@ export class HostStackMonitor implements ExecutionWatcher {
     const helper = this.helpers.get(trap.address);
     if (helper !== undefined && trap.viaCall && this.inTrace) {
       const beforeCall = rsp + 8;
+      this.checked('helper', this.current?.number, undefined, beforeCall, undefined, helper);
       if (beforeCall % 16 !== 0) {
         this.report('helper-alignment', this.current?.number, undefined, from ?? this.instructionAt(trap.address), undefined, beforeCall,
           CONTRACT_WORDING.helperAlignment(helper, beforeCall % 16));
@@ -225,6 +243,18 @@ export class HostStackMonitor implements ExecutionWatcher {
   }
 
   // ---- helpers -------------------------------------------------------------------------
+
+  private checked(kind: Exclude<RspCheckpoint['kind'], 'violation'>, trace: number | undefined, exit: number | undefined,
+    rsp: number, expected: number | undefined, helper?: string): void {
+    const sink = this.options.checkpoint;
+    if (!sink) return;
+    const { rsp0 } = this.options;
+    const info = trace === undefined ? undefined : this.traces.get(trace);
+    sink({
+      kind, trace, ...(exit === undefined ? {} : { exit }), ...(helper === undefined ? {} : { helper }),
+      rsp: rsp - rsp0, expected: expected === undefined ? undefined : expected - rsp0, level: info === undefined ? undefined : -info.spadjust,
+    });
+  }
 
   private link(text: string): void {
     this.chain.push(text);
@@ -273,6 +303,7 @@ export class HostStackMonitor implements ExecutionWatcher {
       explanation,
     };
     this.violations.push(violation);
+    this.options.checkpoint?.({ kind: 'violation', trace, index: this.violations.length - 1, rsp: actualRsp - this.options.rsp0 });
     if ((this.options.onViolation ?? 'stop') === 'stop') throw new WatcherStop(violation);
   }
 }

@@ -6,7 +6,7 @@ import type { AssembledTrace } from '@tracesim/asm';
 import { formatG, formatIrLines, formatSnapshotLine, formatStartLine, formatStopLine } from '@tracesim/ir';
 import { bcLine } from '@tracesim/lua';
 import { ReplayInputError } from './errors';
-import type { JitObserver } from './observer';
+import type { JitObserver, RecordEvent } from './observer';
 
 export const JDUMP_FLAGS = {
   t: 'trace start, stop and abort',
@@ -63,6 +63,16 @@ function exitLines(trace: number, exit: number, gpr: readonly bigint[], fpr: rea
   return lines;
 }
 
+/** dump.lua's lines for one recorded bytecode (a condition brings its JMP) or builtin entered (FUNCC). */
+export function recordLines(e: RecordEvent): string[] {
+  const prefix = ' .'.repeat(e.depth);
+  if (e.kind === 'builtin') return [`0000 ${prefix} FUNCC               ; ${e.name}`];
+  const line = bcLine(e.proto, e.pc, prefix, e.ins).replace(/\n$/, '');
+  const lines = [e.pc === 0 ? `${line}         ; ${e.proto.chunkname}:${e.proto.firstline}` : line];
+  if ((e.ins & 0xff) < CONDITION_OPS) lines.push(bcLine(e.proto, e.pc + 1, prefix).replace(/\n$/, ''));
+  return lines;
+}
+
 /** An observer that writes -jdump text, one line at a time, through `write`. */
 export function createJdump(flags: ReadonlySet<JdumpFlag>, write: (line: string) => void): JitObserver {
   const traces = flags.has('t') || flags.has('b') || flags.has('i') || flags.has('s') || flags.has('m');
@@ -79,18 +89,7 @@ export function createJdump(flags: ReadonlySet<JdumpFlag>, write: (line: string)
       write('');
     };
   }
-  if (flags.has('b')) {
-    observer.record = (e) => {
-      const prefix = ' .'.repeat(e.depth);
-      if (e.kind === 'builtin') {
-        write(`0000 ${prefix} FUNCC               ; ${e.name}`);
-        return;
-      }
-      const line = bcLine(e.proto, e.pc, prefix, e.ins).replace(/\n$/, '');
-      write(e.pc === 0 ? `${line}         ; ${e.proto.chunkname}:${e.proto.firstline}` : line);
-      if ((e.ins & 0xff) < CONDITION_OPS) write(bcLine(e.proto, e.pc + 1, prefix).replace(/\n$/, ''));
-    };
-  }
+  if (flags.has('b')) observer.record = (e) => recordLines(e).forEach((l) => write(l));
   if (flags.has('x') || flags.has('X')) observer.traceExit = (e) => exitLines(e.trace, e.exit, e.gpr, e.fpr, flags.has('X')).forEach((l) => write(l));
   return observer;
 }

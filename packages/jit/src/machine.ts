@@ -2,7 +2,7 @@
 // chunks into the mcode area, creates the CPU and the host-stack monitor, and registers every
 // trace (start, spadjust, parent and exit of side traces) with the monitor.
 import type { AssembledSet } from '@tracesim/asm';
-import { Cpu, HostStackMonitor, Memory } from '@tracesim/cpu-sim';
+import { Cpu, HostStackMonitor, Memory, type RspCheckpoint } from '@tracesim/cpu-sim';
 import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, LUA_STACK_LIMIT, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { hex, ReplayInputError } from './errors';
 
@@ -16,6 +16,8 @@ export interface MonitorSetup {
   readonly sourceLine?: (trace: number, address: number) => string | undefined;
   /** Memory to run in (the interpreter's, for the JIT); regions it already maps are kept. */
   readonly memory?: Memory;
+  /** Told of every rsp check (the HTML report's timeline). */
+  readonly checkpoint?: (point: RspCheckpoint) => void;
 }
 
 export interface TraceMachine {
@@ -40,6 +42,7 @@ export function createMachine(setup: MonitorSetup): TraceMachine {
     exitStubs: setup.exitStubs,
     onViolation: setup.onViolation,
     sourceLine: setup.sourceLine,
+    checkpoint: setup.checkpoint,
   });
   return { memory, cpu, monitor };
 }
@@ -53,9 +56,9 @@ export function stubRange(assembled: AssembledSet): { start: number; end: number
 }
 
 /** A machine with the assembled set loaded and every trace registered with the monitor. */
-export function loadAssembledSet(assembled: AssembledSet, onViolation: 'stop' | 'continue'): TraceMachine {
+export function loadAssembledSet(assembled: AssembledSet, onViolation: 'stop' | 'continue', checkpoint?: (point: RspCheckpoint) => void): TraceMachine {
   const locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
-  const machine = createMachine({ exitStubs: stubRange(assembled), onViolation, sourceLine: (trace) => locations.get(trace) });
+  const machine = createMachine({ exitStubs: stubRange(assembled), onViolation, sourceLine: (trace) => locations.get(trace), checkpoint });
   for (const chunk of assembled.chunks) {
     const { base, size } = REGIONS.mcode;
     if (chunk.address < base || chunk.address + chunk.bytes.length > base + size) {

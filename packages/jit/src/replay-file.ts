@@ -2,6 +2,7 @@
 // backend, replay on the CPU model. Every failure on the way is a located error.
 import { assembleTraceSet, type AssembledSet } from '@tracesim/asm';
 import { checkTraceSet, parseTraceFile, type TraceSet } from '@tracesim/ir';
+import type { RspCheckpoint } from '@tracesim/cpu-sim';
 import { ReplayInputError } from './errors';
 import { replayTraceSet, type ReplayResult } from './replay';
 
@@ -9,6 +10,8 @@ export interface TraceFileOptions {
   /** Register budget for the backend's allocator. */
   readonly regs?: number;
   readonly onViolation?: 'stop' | 'continue';
+  /** Told of every rsp check (the HTML report's timeline). */
+  readonly checkpoint?: (point: RspCheckpoint) => void;
 }
 
 export interface TraceFileReplay {
@@ -32,6 +35,6 @@ export function replayTraceFile(text: string, file: string, options: TraceFileOp
   const set = parseTraceFile(text, file);
   inFile(file, () => checkTraceSet(set));
   const assembled = inFile(file, () => assembleTraceSet(set, { regs: options.regs }));
-  const result = replayTraceSet(set, assembled, { onViolation: options.onViolation });
+  const result = replayTraceSet(set, assembled, { onViolation: options.onViolation, checkpoint: options.checkpoint });
   return { set, assembled, result };
 }

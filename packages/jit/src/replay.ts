@@ -3,7 +3,7 @@
 // and exit_interp traps (snapshot restore), and logging every entry, exit, side-trace entry,
 // link and violation in the reference interpreter's event shapes.
 import type { AssembledSet, AssembledTrace } from '@tracesim/asm';
-import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type Violation } from '@tracesim/cpu-sim';
+import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
 import { SNAP_FLAGS, type RestoredSlot, type Scenario, type TraceSet } from '@tracesim/ir';
 import { DISPATCH, DISPATCH_OFFSETS, RSP0, trapAddress, type TValueWords } from '@tracesim/machine';
 import { EntryWatcher } from './entry-watcher';
@@ -21,6 +21,8 @@ export interface ReplayOptions {
   readonly scenario?: Scenario;
   /** Machine instructions allowed per IR instruction of the scenario's budget [64]. */
   readonly instructionsPerIrStep?: number;
+  /** Told of every rsp check (the HTML report's timeline). */
+  readonly checkpoint?: (point: RspCheckpoint) => void;
 }
 
 export interface ReplayResult {
@@ -63,7 +65,7 @@ class Replay {
     this.byNumber = new Map(assembled.traces.map((t) => [t.trace.number, t]));
     this.byHead = new Map(assembled.traces.map((t) => [t.address, t]));
     if (!this.byNumber.has(scenario.enter)) throw new ReplayInputError('scenario', `enter names trace ${scenario.enter}, which was not assembled`);
-    this.machine = loadAssembledSet(assembled, options.onViolation ?? 'stop');
+    this.machine = loadAssembledSet(assembled, options.onViolation ?? 'stop', options.checkpoint);
     this.stack = new LuaStack(this.machine.memory, scenario.stackSlots);
     this.stack.load(scenario);
     this.base = scenario.base;

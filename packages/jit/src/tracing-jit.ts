@@ -6,7 +6,7 @@
 // a -jv line.
 
 import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
-import { describeViolation, StepBudgetExhausted, type Cpu, type Violation } from '@tracesim/cpu-sim';
+import { describeViolation, StepBudgetExhausted, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
 import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
 import { BC, LuaFunction, LuaThrow, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
@@ -31,6 +31,8 @@ export interface TracingJitOptions {
   readonly maxMachineSteps?: number;
   /** Receives every start, recorded bytecode, stop, abort and exit (-jdump). */
   readonly observer?: JitObserver;
+  /** Told of every rsp check the host-stack monitor makes (the HTML report's timeline). */
+  readonly checkpoint?: (point: RspCheckpoint) => void;
 }
 
 /** The host-stack monitor stopped the program: a contract violation (exit code 1). */
@@ -88,6 +90,8 @@ export class TracingJit {
   readonly violations: Violation[] = [];
   /** Every recording abort, in order: where the trace started and LuaJIT's reason. */
   readonly aborts: { readonly start: string; readonly origin: string; readonly reason: string }[] = [];
+  /** Start ops blacklisted after repeated aborts (trace_abort's penalty), in order: where, and the op. */
+  readonly blacklisted: { readonly location: string; readonly op: string }[] = [];
   private vm!: LuaInterpreter;
   private assembled?: AssembledSet;
   private machine?: TraceMachine;
@@ -317,6 +321,7 @@ export class TracingJit {
     const aborted = { start: rec.start, startOp: OP_NAMES[op], startPc: rec.proto.bcAddress + 4 * rec.pc, abortOp: outcome.op };
     let restart = false;
     for (const action of abortActions(aborted, outcome.code, this.penalties)) {
+      if (action.kind === 'blacklist') this.blacklisted.push({ location: this.location(rec.proto, rec.pc), op: OP_NAMES[op] });
       if (action.kind === 'hotcount') this.vm.hot.set(action.slot, action.value);
       else if (action.kind === 'blacklist' && 'isnext' in action.patch) this.vm.despecializeIterator(rec.proto, rec.pc);
       else if (action.kind === 'blacklist') this.vm.patchInstruction(rec.proto, rec.pc, (rec.proto.bc[rec.pc] & ~0xff) | BC[action.patch.op]);
@@ -390,7 +395,7 @@ export class TracingJit {
   }
 
   private createTraceMachine(): TraceMachine {
-    const machine = createMachine({ memory: this.vm.mem, exitStubs: STUB_AREA, onViolation: this.options.onViolation ?? 'stop', sourceLine: (n) => this.locations.get(n) });
+    const machine = createMachine({ memory: this.vm.mem, exitStubs: STUB_AREA, onViolation: this.options.onViolation ?? 'stop', sourceLine: (n) => this.locations.get(n), checkpoint: this.options.checkpoint });
     machine.cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (cpu) => this.exitHandler(cpu));
     machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
     mapHelpers(machine.cpu, { ticks: 0 });

@@ -55,11 +55,14 @@ export function handAssemble(set: TraceSet, specs: readonly HandTrace[]): Assemb
     const bytes = code.get(spec.number) as Uint8Array;
     const trace = findTrace(set, spec.number);
     if (!trace) throw new Error(`trace ${spec.number} is not in the set`);
+    const listing = decodeAll(bytes, address).map((ins) => `${ins.address.toString(16)}  ${formatInstruction(ins)}`);
     return {
       trace: { ...trace, spadjust: spec.spadjust }, address, bytes, spadjust: spec.spadjust, spdelta: spec.spdelta, exitMaps: spec.exitMaps,
       // Hand-written code makes no helper calls, so no unwind ever asks where a snapshot begins.
       snapOffsets: trace.snapshots.map(() => 0),
-      listing: decodeAll(bytes, address).map((ins) => `${ins.address.toString(16)}  ${formatInstruction(ins)}`),
+      listing,
+      // Hand-written code belongs to no IR instruction.
+      listingRefs: listing.map(() => null),
     };
   });
   return {
