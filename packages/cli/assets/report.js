@@ -64,14 +64,17 @@
       g.setNode(String(t.number), { width: Math.ceil(chars * CHAR_W + 16), height: NODE_H });
     });
     var edges = edgesOf(run);
-    edges.forEach(function (e, i) { g.setEdge(String(e.from), String(e.to), { label: e.label, width: 8 * e.label.length, height: 14, labelpos: 'c' }, 'e' + i); });
+    edges.forEach(function (e, i) { if (e.from !== e.to) g.setEdge(String(e.from), String(e.to), { label: e.label, width: 8 * e.label.length, height: 14, labelpos: 'c' }, 'e' + i); });
     dagre.layout(g);
     var size = g.graph();
+    // Self links (a loop, down-recursion to itself) leave a node's right side and come back.
+    var loopRoom = edges.some(function (e) { return e.from === e.to; }) ? 150 : 0;
+    size = { width: (size.width || 10) + loopRoom, height: size.height };
     var root = svg('svg', { width: Math.ceil(size.width || 10), height: Math.ceil(size.height || 10), 'data-run': runId, class: 'graph-svg' });
     root.appendChild(svg('defs', {}, [svg('marker', { id: runId + '-arrow', viewBox: '0 0 10 10', refX: 9, refY: 5, markerWidth: 7, markerHeight: 7, orient: 'auto-start-reverse' }, [svg('path', { d: 'M0,0 L10,5 L0,10 z', fill: '#66707f' })])]));
     edges.forEach(function (e, i) {
-      var lay = g.edge(String(e.from), String(e.to), 'e' + i);
-      var d = lay.points.map(function (p, n) { return (n === 0 ? 'M' : 'L') + p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join(' ');
+      var lay = e.from === e.to ? selfLoop(g.node(String(e.from)), e.label) : g.edge(String(e.from), String(e.to), 'e' + i);
+      var d = lay.d || lay.points.map(function (p, n) { return (n === 0 ? 'M' : 'L') + p.x.toFixed(1) + ',' + p.y.toFixed(1); }).join(' ');
       root.appendChild(svg('g', { class: 'edge ' + e.kind, 'data-from': e.from, 'data-to': e.to, 'data-label': e.label }, [
         svg('path', { d: d, 'marker-end': 'url(#' + runId + '-arrow)' }),
         svg('text', { x: lay.x, y: lay.y + 4, 'text-anchor': 'middle', text: e.label }),
@@ -88,6 +91,11 @@
       root.appendChild(node);
     });
     return root;
+  }
+
+  function selfLoop(n, label) {
+    var xr = n.x + n.width / 2, top = n.y - 12, bottom = n.y + 12;
+    return { d: 'M' + xr + ',' + top + ' C' + (xr + 46) + ',' + (top - 18) + ' ' + (xr + 46) + ',' + (bottom + 18) + ' ' + (xr + 2) + ',' + bottom, x: xr + 44 + 4 * label.length, y: n.y };
   }
 
   function codeLines(list, cls) {
@@ -129,24 +137,28 @@
     var values = pts.map(function (p) { return p.rsp; }).concat(pts.map(function (p) { return p.level === undefined ? 0 : p.level; })).concat([0]);
     var lo = Math.min.apply(null, values), hi = Math.max.apply(null, values);
     if (hi - lo < 16) { hi += 8; lo -= 8; }
-    var W = Math.max(900, Math.min(pts.length * 6, 8000)), H = 240, L = 70, R = 12, T = 14, B = 28;
+    var W = Math.max(700, Math.min(pts.length * 6, 2400)), H = 240, L = 70, R = 12, T = 14, B = 28;
     var x = function (i) { return L + (pts.length <= 1 ? 0 : (i * (W - L - R)) / (pts.length - 1)); };
     var y = function (v) { return T + ((hi - v) * (H - T - B)) / (hi - lo); };
-    var root = svg('svg', { width: W, height: H, class: 'timeline-svg', 'data-run': runId });
+    var root = svg('svg', { width: W, height: H, viewBox: '0 0 ' + W + ' ' + H, class: 'timeline-svg', 'data-run': runId });
     [lo, 0, hi].forEach(function (v) {
       root.appendChild(svg('line', { x1: L, x2: W - R, y1: y(v), y2: y(v), stroke: v === 0 ? '#888' : '#ddd' }));
       root.appendChild(svg('text', { x: 4, y: y(v) + 4, text: hex(Math.round(v)) }));
     });
     root.appendChild(svg('text', { x: L, y: H - 8, text: 'rsp − rsp0 at each of ' + run.timeline.total + ' checks' + (run.timeline.dropped ? ' (the first ' + (pts.length) + ' drawn; ' + run.timeline.dropped + ' later ones without a violation left out)' : '') }));
-    var start = 0;
-    for (var i = 1; i <= pts.length; i++) {
-      var p = pts[start];
-      if (i < pts.length && pts[i].trace === p.trace && pts[i].kind !== 'violation') continue;
-      if (p.level !== undefined && p.kind !== 'violation') {
-        root.appendChild(svg('rect', { class: 'band', x: x(start) - 2, width: Math.max(4, x(i - 1) - x(start) + 4), y: y(p.level) - 3, height: 6 }, [svg('title', { text: 'trace ' + p.trace + ' expected level ' + hex(p.level) })]));
-      }
-      start = i;
+    // One band per stretch of consecutive checks in the same trace (violations do not break it).
+    var band = null;
+    function closeBand() {
+      if (!band || band.level === undefined) return;
+      root.appendChild(svg('rect', { class: 'band', 'data-trace': band.trace, x: x(band.from) - 2, width: Math.max(4, x(band.to) - x(band.from) + 4), y: y(band.level) - 3, height: 6 }, [svg('title', { text: 'trace ' + band.trace + ' expected level ' + hex(band.level) })]));
     }
+    pts.forEach(function (p, n) {
+      if (p.kind === 'violation') return;
+      if (band && band.trace === p.trace && band.level === p.level) { band.to = n; return; }
+      closeBand();
+      band = { trace: p.trace, level: p.level, from: n, to: n };
+    });
+    closeBand();
     var line = pts.filter(function (p) { return p.kind !== 'violation'; });
     var d = pts.map(function (p, n) { return p.kind === 'violation' ? '' : (n === 0 ? 'M' : 'L') + x(n).toFixed(1) + ',' + y(p.rsp).toFixed(1); }).join(' ').replace(/^\s*L/, 'M');
     if (line.length > 0) root.appendChild(svg('path', { class: 'rsp-line', d: d }));

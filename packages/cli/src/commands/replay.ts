@@ -1,15 +1,16 @@
 // `tracesim replay FILE [--listing] [--json] [--policy fixed|luajit-2022] [--on-violation
 // stop|continue] [--regs N]`: parses a trace file, assembles it with the backend and replays its
 // scenario on the CPU model under the host-stack monitor, printing the event log. Exit 1 on a
-// violation, 2 on bad input.
+// violation, 2 on bad input. --html FILE also writes the HTML report.
 import { readFileSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import type { AssembledSet } from '@tracesim/asm';
 import { printTrace, type TraceSet } from '@tracesim/ir';
-import { formatReplayEvent, replayJson, replayTraceFile, type ReplayEvent } from '@tracesim/jit';
+import { ReportCollector, formatReplayEvent, replayJson, replayTraceFile, reportDocument, type ReplayEvent, type ReplayResult } from '@tracesim/jit';
 import { paint } from '../colour';
 import { CommandInputError } from '../failure';
 import { checkRegs } from '../number-option';
+import { checkReportFile, writeHtmlReport } from '../html/report-page';
 
 const POLICIES = ['fixed', 'luajit-2022'] as const;
 type Policy = (typeof POLICIES)[number];
@@ -47,6 +48,24 @@ function listingLines(assembled: AssembledSet): string[] {
   });
 }
 
+/** The exits taken: each exit's last count in the event log. */
+function exitCounts(events: readonly ReplayEvent[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const e of events) if (e.kind === 'exit' || e.kind === 'side') counts.set(`${e.trace}/${e.exit}`, e.count);
+  return counts;
+}
+
+function writeReplayReport(file: string, collector: ReportCollector, r: { file: string; policy: Policy; assembled: AssembledSet; result: ReplayResult; notes: string[] }): void {
+  for (const t of r.assembled.traces) collector.addTrace(t);
+  const run = collector.finish({
+    title: `${r.file} (policy ${r.policy})`, command: 'tracesim replay', file: r.file, policy: r.policy,
+    exitCode: r.result.violations.length > 0 ? 1 : 0, source: null,
+    output: [...r.notes, ...r.result.events.map(formatReplayEvent)].join('\n'),
+    exits: exitCounts(r.result.events), violations: r.result.violations,
+  });
+  writeHtmlReport(file, reportDocument(`tracesim report: ${r.file}`, [run]));
+}
+
 function paintEvent(event: ReplayEvent): string {
   const text = formatReplayEvent(event);
   return event.kind === 'violation' ? paint.error(text) : text;
@@ -59,6 +78,7 @@ interface ReplayArgs {
   policy: Policy;
   'on-violation': 'stop' | 'continue';
   regs?: number;
+  html?: string;
 }
 
 export const replayCommand: CommandModule<object, ReplayArgs> = {
@@ -74,11 +94,17 @@ export const replayCommand: CommandModule<object, ReplayArgs> = {
     })
     .option('on-violation', { type: 'string', choices: ['stop', 'continue'] as const, default: 'stop' as const, describe: 'stop at the first violation, or log each one and go on' })
     .option('regs', { type: 'number', describe: 'registers the backend may allocate (small values force spills)' })
+    .option('html', { type: 'string', requiresArg: true, describe: 'also write a self-contained HTML report to FILE: trace graph, IR and mcode per trace, rsp timeline, exits and violations' })
     .example('$0 replay packages/ir/examples/sum-side.trace --listing', '')
+    .example('$0 replay examples/issue1169.trace --policy luajit-2022 --html 1169.html', 'write the replay as an HTML report')
     .epilogue('Exit status: 0 no violation, 1 a host-stack contract violation, 2 bad input.'),
   handler: (args) => {
-    const { set, assembled, result } = replayTraceFile(readTraceFile(args.file), args.file, { regs: checkRegs(args.regs), onViolation: args['on-violation'] });
+    const text = readTraceFile(args.file);
+    if (args.html !== undefined) checkReportFile(args.html);
+    const collector = args.html === undefined ? undefined : new ReportCollector();
+    const { set, assembled, result } = replayTraceFile(text, args.file, { regs: checkRegs(args.regs), onViolation: args['on-violation'], checkpoint: collector?.checkpoint });
     const notes = policyNotes(set, args.policy);
+    if (collector && args.html !== undefined) writeReplayReport(args.html, collector, { file: args.file, policy: args.policy, assembled, result, notes });
     if (args.json) {
       const traces = args.listing ? { traces: assembled.traces.map((t) => ({ number: t.trace.number, address: '0x' + t.address.toString(16), bytes: t.bytes.length, spadjust: t.spadjust, listing: t.listing })) } : {};
       process.stdout.write(JSON.stringify({ file: args.file, policy: args.policy, notes, ...traces, ...replayJson(result) }, null, 2) + '\n');
