@@ -87,18 +87,22 @@ function lineAt(protos: ReadonlySet<Proto>, address: number): number | undefined
  */
 export function traceRows(t: AssembledTrace, recorded: readonly Recorded[], protos: ReadonlySet<Proto>): { head: string[]; rows: ReportRow[] } {
   const trace: Trace = t.trace;
+  // Lines of no IR instruction: the head before the first, labels (`->LOOP:`) with the line they
+  // name, and the back edge or tail after the last (key −1).
   const mcodeOf = new Map<number, { text: string; ref: number | null }[]>();
   const head: string[] = [];
+  let pending: { text: string; ref: null }[] = [];
+  const put = (key: number, lines: { text: string; ref: number | null }[]) => mcodeOf.set(key, [...(mcodeOf.get(key) ?? []), ...lines]);
   t.listing.forEach((text, n) => {
     const ref = t.listingRefs[n];
     if (ref === null && mcodeOf.size === 0) head.push(text);
+    else if (ref === null) pending.push({ text, ref: null });
     else {
-      const key = ref ?? -1;
-      const list = mcodeOf.get(key) ?? [];
-      list.push({ text, ref: ref === null ? null : printedRef(ref) });
-      mcodeOf.set(key, list);
+      put(ref, [...pending, { text, ref: printedRef(ref) }]);
+      pending = [];
     }
   });
+  put(-1, pending);
   const rows: { lines: number[]; bytecode: string[]; snapshot: string | null; ir: { ref: number; text: string }[]; mcode: { text: string; ref: number | null }[] }[] = [];
   const row = (snapshot: string | null, line: number | undefined) => rows.push({ lines: line === undefined ? [] : [line], bytecode: [], snapshot, ir: [], mcode: [] });
   const snapRow = (n: number) => row(formatSnapshotLine(trace, n, true), lineAt(protos, Number(trace.snapshots[n].pc)));
