@@ -201,13 +201,13 @@
       el('h3', { text: 'Trace graph' }),
       el('p', { class: 'muted', text: 'Solid edges: parent → side trace at an exit. Dashed edges: a trace\'s link to the trace it jumps to. Click a trace for its columns.' }),
       el('div', { class: 'graph' }, [graph]),
-      detail,
       el('h3', { text: 'rsp timeline' }),
       el('div', { class: 'timeline' }, [drawTimeline(run, runId)]),
       el('h3', { text: 'Violations' }),
       run.violations.length === 0 ? el('p', { class: 'muted violations', text: 'none' }) : el('div', { class: 'violations' }, run.violations.map(function (v, i) {
         return el('div', { class: 'violation', id: runId + '-violation-' + i }, [el('div', { class: 'code', text: v.text })]);
       })),
+      detail,
       el('h3', { text: 'Aborts' }),
       table(['trace', 'where', 'reason'], run.aborts.map(function (a) { return [a.number, a.location, a.reason]; }), 'aborts'),
       el('h3', { text: 'Blacklisted' }),

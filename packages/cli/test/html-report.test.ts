@@ -200,3 +200,14 @@ test(`a run with 1,000 traces is drawn in under ${RENDER_BOUND_MS} ms`, async ()
   expect(ms).toBeLessThan(RENDER_BOUND_MS);
   await page.close();
 });
+
+test.each([
+  ['run', 'fixtures/corpus/loop_sum.lua'],
+  ['replay', 'examples/issue1169.trace'],
+  ['demo', 'issue1169'],
+])('%s --html into a missing folder is located bad input (exit 2), before the run', (command, input) => {
+  const r = tracesim([command, input, '--html', '/nonexistent-dir/report.html']);
+  expect(r.status).toBe(2);
+  expect(r.stderr).toBe('tracesim: /nonexistent-dir/report.html: cannot write the HTML report: ENOENT\n');
+  expect(r.stdout).toBe('');
+});
