@@ -131,8 +131,10 @@ function placeBytecode(rows: { lines: number[]; bytecode: string[]; snapshot: st
     let end = recorded.length;
     const next = k < lastRecordedRow ? startPc(k + 1) : undefined;
     if (next !== undefined) {
+      // A guard's snapshot names where the interpreter resumes, which for a condition is the branch
+      // not taken and was never recorded: such a row takes the one bytecode whose guard it holds.
       const at = recorded.findIndex((r, n) => n >= cursor && r.address === next);
-      end = at < 0 ? cursor : at;
+      end = at < 0 ? Math.min(cursor + 1, recorded.length) : at;
     }
     for (const r of recorded.slice(cursor, end)) {
       rows[k].bytecode.push(...r.text);
