@@ -129,7 +129,6 @@
     ]);
   }
 
-  var KIND_Y = { enter: 'entry from the interpreter', link: 'link', side: 'side-trace entry', exit: 'guard exit', 'exit-interp': 'exit to the interpreter', helper: 'helper call' };
 
   /** rsp − rsp0 at each checkpoint; each trace's level (−spadjust) as a band; violations in red. */
   function drawTimeline(run, runId) {
