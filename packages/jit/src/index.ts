@@ -16,4 +16,4 @@ export * from './manager';
 export { jitRunJson } from './jit-json';
 export type { JitObserver, TraceStartEvent, RecordEvent, TraceAbortEvent, TraceExitEvent } from './observer';
 export { createJdump, parseJdumpFlags, traceSections, JDUMP_FLAGS, type JdumpFlag } from './jdump';
-export { ReportCollector, REPORT_FORMAT, TIMELINE_LIMIT, reportDocument, type ReportDocument, type RunReport, type ReportTrace, type ReportRow, type TimelinePoint } from './report-data';
+export { ReportCollector, REPORT_FORMAT, TIMELINE_LIMIT, OUTPUT_LIMIT, reportDocument, type ReportDocument, type RunReport, type ReportTrace, type ReportRow, type TimelinePoint } from './report-data';

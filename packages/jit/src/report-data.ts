@@ -144,6 +144,10 @@ function placeBytecode(rows: { lines: number[]; bytecode: string[]; snapshot: st
   }
 }
 
+function outputKept(output: string, length: number): string {
+  return length <= OUTPUT_LIMIT ? output : `${output.slice(0, OUTPUT_LIMIT)}\n… (${length - OUTPUT_LIMIT} more characters)`;
+}
+
 /** Collects a run's report data: give `observer` and `checkpoint` to the JIT (or replay), then call `finish`. */
 export class ReportCollector {
   private recorded: Recorded[] = [];
@@ -193,6 +197,8 @@ export class ReportCollector {
 
   finish(run: {
     title: string; command: string; file: string; policy: string; exitCode: number; source: string | null; output: string;
+    /** The output's full length, when the caller kept only its first OUTPUT_LIMIT characters. */
+    outputLength?: number;
     exits: ReadonlyMap<string, number>; violations: readonly Violation[]; blacklisted?: readonly { location: string; op: string }[];
   }): RunReport {
     // After a flush numbers start again: the report shows the latest trace of each number.
@@ -204,7 +210,7 @@ export class ReportCollector {
       policy: run.policy,
       exitCode: run.exitCode,
       source: run.source === null ? null : run.source.replace(/\r?\n$/, '').split(/\r?\n/),
-      output: run.output.length <= OUTPUT_LIMIT ? run.output : `${run.output.slice(0, OUTPUT_LIMIT)}\n… (${run.output.length - OUTPUT_LIMIT} more characters)`,
+      output: outputKept(run.output, run.outputLength ?? run.output.length),
       traces: [...latest.values()].sort((a, b) => a.number - b.number),
       aborts: this.aborts,
       blacklisted: run.blacklisted ?? [],

@@ -6,7 +6,7 @@
 import { closeSync, openSync, writeSync } from 'fs';
 import type { CommandModule } from 'yargs';
 import { describeViolation } from '@tracesim/cpu-sim';
-import { JDUMP_FLAGS, ReportCollector, createJdump, jitRunJson, parseJdumpFlags, reportDocument, type LinkPolicy } from '@tracesim/jit';
+import { JDUMP_FLAGS, OUTPUT_LIMIT, ReportCollector, createJdump, jitRunJson, parseJdumpFlags, reportDocument, type LinkPolicy } from '@tracesim/jit';
 import { readLuaSource } from '@tracesim/lua';
 import { checkReportFile, writeHtmlReport } from '../html/report-page';
 import { bothObservers, runLuaSession } from '../lua-session';
@@ -64,10 +64,16 @@ export const runCommand: CommandModule<object, RunArgs> = {
     const regs = checkRegs(args.regs);
     const dumpFlags = dumpSpec === undefined ? undefined : parseJdumpFlags(dumpSpec);
     const dumpFd = dumpFile === undefined ? undefined : openDumpFile(dumpFile);
+    // --json prints all the output; the HTML report keeps only its first OUTPUT_LIMIT characters.
     let captured = '';
+    let outputLength = 0;
     const write = (text: string): void => {
-      if (args.json || args.html !== undefined) captured += text;
-      if (!args.json) process.stdout.write(Buffer.from(text, 'latin1'));
+      outputLength += text.length;
+      if (args.json) captured += text;
+      else {
+        if (args.html !== undefined && captured.length <= OUTPUT_LIMIT) captured += text.slice(0, OUTPUT_LIMIT + 1 - captured.length);
+        process.stdout.write(Buffer.from(text, 'latin1'));
+      }
     };
     const source = readLuaSource(args.file);
     if (args.html !== undefined) checkReportFile(args.html);
@@ -93,7 +99,7 @@ export const runCommand: CommandModule<object, RunArgs> = {
     if (collector && args.html !== undefined) {
       const run = collector.finish({
         title: `${args.file} (policy ${args.policy}${jitOn ? '' : ', JIT off'})`, command: 'tracesim run', file: args.file, policy: args.policy,
-        exitCode: process.exitCode, source, output: captured, exits: jit?.exitCounts() ?? new Map(), violations, blacklisted: jit?.blacklisted,
+        exitCode: process.exitCode, source, output: captured, outputLength, exits: jit?.exitCounts() ?? new Map(), violations, blacklisted: jit?.blacklisted,
       });
       writeHtmlReport(args.html, reportDocument(`tracesim report: ${args.file}`, [run]));
     }
