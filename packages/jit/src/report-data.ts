@@ -8,6 +8,7 @@ import { describeViolation, type RspCheckpoint, type Violation } from '@tracesim
 import { formatInsLine, formatSnapshotLine, insRef, type Trace } from '@tracesim/ir';
 import type { Proto } from '@tracesim/lua';
 import { violationJson } from './format';
+import { exitCountsJson, traceStartJson, type TraceStartJson } from './jit-json';
 import { recordLines } from './jdump';
 import type { JitObserver, RecordEvent } from './observer';
 
@@ -33,7 +34,7 @@ export interface ReportRow {
 
 export interface ReportTrace {
   readonly number: number;
-  readonly start: { kind: 'root' } | { kind: 'side'; parent: number; exit: number } | { kind: 'stitch'; previous: number };
+  readonly start: TraceStartJson;
   readonly location: string;
   readonly link: { readonly kind: string; readonly target: number | null };
   readonly spadjust: number;
@@ -92,7 +93,11 @@ export function traceRows(t: AssembledTrace, recorded: readonly Recorded[], prot
   const mcodeOf = new Map<number, { text: string; ref: number | null }[]>();
   const head: string[] = [];
   let pending: { text: string; ref: null }[] = [];
-  const put = (key: number, lines: { text: string; ref: number | null }[]) => mcodeOf.set(key, [...(mcodeOf.get(key) ?? []), ...lines]);
+  const put = (key: number, lines: { text: string; ref: number | null }[]) => {
+    const list = mcodeOf.get(key);
+    if (list) list.push(...lines);
+    else mcodeOf.set(key, lines);
+  };
   t.listing.forEach((text, n) => {
     const ref = t.listingRefs[n];
     if (ref === null && mcodeOf.size === 0) head.push(text);
@@ -181,11 +186,10 @@ export class ReportCollector {
 
   /** A trace assembled outside the JIT (a replayed trace file): no bytecode. */
   addTrace(t: AssembledTrace, recorded: readonly Recorded[] = []): void {
-    const s = t.trace.start;
     const { head, rows } = traceRows(t, recorded, this.protos);
     this.traces.push({
       number: t.trace.number,
-      start: s.kind === 'side' ? { kind: 'side', parent: s.parent, exit: s.exit } : s.kind === 'stitch' ? { kind: 'stitch', previous: s.previous } : { kind: 'root' },
+      start: traceStartJson(t.trace.start),
       location: t.trace.location,
       link: { kind: t.trace.link.kind, target: t.trace.link.target ?? null },
       spadjust: t.spadjust,
@@ -214,10 +218,7 @@ export class ReportCollector {
       traces: [...latest.values()].sort((a, b) => a.number - b.number),
       aborts: this.aborts,
       blacklisted: run.blacklisted ?? [],
-      exits: [...run.exits].map(([key, count]) => {
-        const [trace, exit] = key.split('/').map(Number);
-        return { trace, exit, count };
-      }),
+      exits: exitCountsJson(run.exits),
       timeline: { points: this.points, total: this.seq, dropped: this.seq - this.points.length },
       violations: run.violations.map((v) => ({ ...violationJson(v), text: describeViolation(v) })),
     };

@@ -45,19 +45,20 @@ export function reportHtml(doc: ReportDocument): string {
   ].join('\n');
 }
 
-/** Fails early, before a long run, when the report file cannot be written. */
-export function checkReportFile(file: string): void {
+/** Runs a write to the report file; a failure is located bad input. */
+function writingReport(file: string, write: () => void): void {
   try {
-    closeSync(openSync(file, 'w'));
+    write();
   } catch (err) {
     throw new CommandInputError(`cannot write the HTML report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
   }
 }
 
+/** Fails early, before a long run, when the report file cannot be written. */
+export function checkReportFile(file: string): void {
+  writingReport(file, () => closeSync(openSync(file, 'w')));
+}
+
 export function writeHtmlReport(file: string, doc: ReportDocument): void {
-  try {
-    writeFileSync(file, reportHtml(doc));
-  } catch (err) {
-    throw new CommandInputError(`cannot write the HTML report: ${(err as NodeJS.ErrnoException).code ?? String(err)}`, file);
-  }
+  writingReport(file, () => writeFileSync(file, reportHtml(doc)));
 }
