@@ -8,9 +8,9 @@ import { REGIONS, trapAddress } from '@tracesim/machine';
 import { findTrace, traceLocation, type Trace, type TraceSet } from '@tracesim/ir';
 import type { AssembledSet, AssembledTrace } from './assembled';
 import { generateTrace } from './codegen';
-import { buildConstPool } from './const-pool';
+import { buildConstPool, type ConstPool } from './const-pool';
 import { AsmError } from './errors';
-import { patchExit } from './exit-patch';
+import { exitBranches, patchExit, type ExitBranch } from './exit-patch';
 import { EXIT_STUB_LAYOUT, exitStubAddress, exitStubGroup, type ExitStubGroup } from './exitstubs';
 import { encodeSequence } from './code-sequence';
 
@@ -29,35 +29,64 @@ const JMP_RIP_LENGTH = 6;
 const OVERFLOW_STUB_BYTES = 8;
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
-/** Traces ordered so that every side trace comes after its parent. */
+/**
+ * The set's order, except that a side trace listed before its parent moves to just after it:
+ * a new trace (appended) then never moves the traces already placed.
+ */
 function parentsFirst(set: TraceSet): Trace[] {
+  const byNumber = new Map(set.traces.map((t) => [t.number, t]));
   const placed = new Set<number>();
   const order: Trace[] = [];
-  let pending = [...set.traces];
-  while (pending.length > 0) {
-    const ready = pending.filter((t) => t.start.kind !== 'side' || placed.has(t.start.parent));
-    if (ready.length === 0) {
-      const t = pending[0];
-      const parent = t.start.kind === 'side' ? t.start.parent : 0;
-      throw new AsmError(traceLocation(t.number), findTrace(set, parent) ? `side traces ${pending.map((p) => p.number).join(', ')} form a parent cycle` : `side trace of trace ${parent}, which is not in the trace set`);
+  const place = (t: Trace, chain: readonly number[]): void => {
+    if (placed.has(t.number)) return;
+    if (t.start.kind === 'side') {
+      const parent = byNumber.get(t.start.parent);
+      if (!parent) throw new AsmError(traceLocation(t.number), `side trace of trace ${t.start.parent}, which is not in the trace set`);
+      if (chain.includes(parent.number)) throw new AsmError(traceLocation(t.number), `side traces ${[...chain, t.number].slice(chain.indexOf(parent.number)).join(', ')} form a parent cycle`);
+      place(parent, [...chain, t.number]);
     }
-    for (const t of ready) {
-      placed.add(t.number);
-      order.push(t);
-    }
-    pending = pending.filter((t) => !placed.has(t.number));
-  }
+    placed.add(t.number);
+    order.push(t);
+  };
+  for (const t of set.traces) place(t, []);
   return order;
 }
 
 /**
  * Each trace's last generated code with what it was generated from: assembling a set again
- * (every time the JIT installs a trace) reuses the code of traces whose inputs did not change.
+ * (every time the JIT installs a trace) reuses the code and constant pool of traces whose
+ * inputs did not change.
  */
-const generated = new WeakMap<Trace, { readonly key: string; readonly links: ReadonlyMap<number, number>; readonly result: AssembledTrace }>();
+interface Generated {
+  readonly key: string;
+  readonly links: ReadonlyMap<number, number>;
+  readonly result: AssembledTrace;
+  /** The constant pool followed by the stack-overflow stub, placed just before the code. */
+  readonly prelude: Uint8Array;
+}
+const generated = new WeakMap<Trace, Generated>();
+/** The exit branches of each generated code, found once (exit patching needs them on every assembly). */
+const branchCache = new WeakMap<Generated, readonly ExitBranch[]>();
+function branchesOf(g: Generated): readonly ExitBranch[] {
+  let branches = branchCache.get(g);
+  if (!branches) branchCache.set(g, (branches = exitBranches(g.result.bytes, g.result.address, g.result.trace.number)));
+  return branches;
+}
 
 /** Exit stub groups by number and address: the same bytes every time (the JIT reserves them all on every assembly). */
 const stubGroupCache = new Map<string, ExitStubGroup>();
+
+/** The constant pool at `at`, then `jmp [rip+cell]` to exit stub 0 (the Lua stack check's way out). */
+function poolAndPrelude(trace: Trace, at: number, stub0: number): { pool: ConstPool; prelude: Uint8Array; overflowAt: number } {
+  const pool = buildConstPool(trace, at, [BigInt(stub0)]);
+  // An indirect jump, so exit patching never retargets it.
+  const overflowAt = at + pool.bytes.length;
+  const overflow = encodeSequence(overflowAt, [{ input: { mnemonic: 'jmp', operands: [{ kind: 'mem', width: 64, base: 'rip', scale: 1, disp: pool.address(BigInt(stub0)) - (overflowAt + JMP_RIP_LENGTH) }] } }]);
+  const prelude = new Uint8Array(pool.bytes.length + OVERFLOW_STUB_BYTES);
+  prelude.set(pool.bytes);
+  prelude.set(overflow.bytes, pool.bytes.length);
+  return { pool, prelude, overflowAt };
+}
 
 export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): AssembledSet {
   const base = opts.mcodeBase ?? REGIONS.mcode.base;
@@ -79,77 +108,77 @@ export function assembleTraceSet(set: TraceSet, opts: AssembleOptions = {}): Ass
   const groupAddresses = stubGroups.map((g) => g.address);
   const stubAddress = (exit: number): number => exitStubAddress(groupAddresses, exit);
 
-  const pools = new Map<number, Uint8Array>();
   // What a trace's code depends on besides its own IR: where it goes, the stub layout, the
-  // register budget, the return sites and its parent's code (by that code's own key).
-  const setKey = `${base}|${groupCount}|${opts.regs}|${JSON.stringify(set.returnSites, (_, v) => (typeof v === "bigint" ? v.toString() : v))}`;
-  const keys = new Map<number, string>();
-  const pass = (addresses: ReadonlyMap<number, number>): AssembledTrace[] => {
-    const done = new Map<number, AssembledTrace>();
+  // register budget, the return sites its RETFs check and its parent's code (by that code's key).
+  const setKey = `${base}|${groupCount}|${opts.regs}`;
+  const sitesKey = (trace: Trace): string => {
+    const pointers = new Set(trace.consts.flatMap((k) => (k.op === 'KPTR' ? [k.address] : [])));
+    return set.returnSites.filter((s) => pointers.has(s.pc)).map((s) => `${s.pc}:${s.delta}`).join(',');
+  };
+  const inSet = new Set(set.traces.map((t) => t.number));
+  /** Places every trace; links to traces placed later take their address from `guesses`. */
+  const pass = (guesses: ReadonlyMap<number, number>): Generated[] => {
+    const done = new Map<number, Generated>();
     let at = cursor;
     for (const trace of order) {
-      const pool = buildConstPool(trace, at, [BigInt(stubAddress(0))]);
-      // Between the pool and the head: the Lua stack check's way out, `jmp [rip+cell]` to
-      // exit stub 0 (an indirect jump, so exit patching never retargets it).
-      const overflowAt = at + pool.bytes.length;
-      const overflow = encodeSequence(overflowAt, [{ input: { mnemonic: 'jmp', operands: [{ kind: 'mem', width: 64, base: 'rip', scale: 1, disp: pool.address(BigInt(stubAddress(0))) - (overflowAt + JMP_RIP_LENGTH) }] } }]);
-      const prelude = new Uint8Array(OVERFLOW_STUB_BYTES);
-      prelude.set(overflow.bytes);
-      const withPrelude = new Uint8Array(pool.bytes.length + OVERFLOW_STUB_BYTES);
-      withPrelude.set(pool.bytes);
-      withPrelude.set(prelude, pool.bytes.length);
-      pools.set(trace.number, withPrelude);
-      const key = `${setKey}|${at}|${trace.start.kind === 'side' ? keys.get(trace.start.parent) : ''}`;
-      keys.set(trace.number, key);
+      const key = `${setKey}|${sitesKey(trace)}|${at}|${trace.start.kind === 'side' ? done.get(trace.start.parent)!.key : ''}`;
       const cached = generated.get(trace);
+      const address = cached?.key === key ? cached.result.address : undefined;
       const linkAddress = (n: number): number => {
-        const target = addresses.get(n);
-        if (target === undefined && !findTrace(set, n)) throw new AsmError(traceLocation(trace.number), `links to trace ${n}, which is not in the trace set`);
-        return target ?? base;
+        if (!inSet.has(n)) throw new AsmError(traceLocation(trace.number), `links to trace ${n}, which is not in the trace set`);
+        return n === trace.number && address !== undefined ? address : done.get(n)?.result.address ?? guesses.get(n) ?? base;
       };
-      let assembled: AssembledTrace;
-      if (cached && cached.key === key && [...cached.links].every(([n, address]) => linkAddress(n) === address)) {
-        // Same inputs: the same code (a copy, since exit patching writes into it).
-        assembled = { ...cached.result, bytes: cached.result.bytes.slice() };
+      let entry: Generated;
+      if (cached && address !== undefined && [...cached.links].every(([n, a]) => linkAddress(n) === a)) {
+        entry = cached;
       } else {
+        const { pool, prelude, overflowAt } = poolAndPrelude(trace, at, stubAddress(0));
+        const self = overflowAt + OVERFLOW_STUB_BYTES;
         const links = new Map<number, number>();
-        assembled = generateTrace({
+        const result = generateTrace({
           trace,
           pool,
-          address: overflowAt + OVERFLOW_STUB_BYTES,
+          address: self,
           stackOverflowExit: overflowAt,
           regs: opts.regs,
           stubAddress,
           linkAddress: (n) => {
-            const address = linkAddress(n);
-            links.set(n, address);
-            return address;
+            const target = n === trace.number ? self : linkAddress(n);
+            links.set(n, target);
+            return target;
           },
-          ...(trace.start.kind === 'side' ? { parent: done.get(trace.start.parent) } : {}),
+          ...(trace.start.kind === 'side' ? { parent: done.get(trace.start.parent)!.result } : {}),
           returnSites: set.returnSites,
         });
-        generated.set(trace, { key, links, result: { ...assembled, bytes: assembled.bytes.slice() } });
+        entry = { key, links, result, prelude };
+        generated.set(trace, entry);
       }
-      done.set(trace.number, assembled);
-      at = align(assembled.address + assembled.bytes.length);
+      done.set(trace.number, entry);
+      at = align(entry.result.address + entry.result.bytes.length);
     }
     return order.map((t) => done.get(t.number)!);
   };
-  // The first pass takes each trace where the last assembly put it, so that an unchanged
-  // layout (a new trace appended) reuses every other trace's code in both passes.
-  const first = pass(new Map(set.traces.flatMap((t) => { const g = generated.get(t); return g ? [[t.number, g.result.address] as const] : []; })));
-  const traces = pass(new Map(first.map((t) => [t.trace.number, t.address])));
+  // A link to a trace placed later is encoded with a guess (where that trace was last put);
+  // a second pass is needed only when a guess was wrong.
+  const previous = new Map(set.traces.flatMap((t) => { const g = generated.get(t); return g ? [[t.number, g.result.address] as const] : []; }));
+  let entries = pass(previous);
+  const final = new Map(entries.map((g) => [g.result.trace.number, g.result.address]));
+  if (entries.some((g) => [...g.links].some(([n, a]) => final.get(n) !== a))) entries = pass(final);
+  // Copies, since exit patching writes into them.
+  const traces = entries.map((g): AssembledTrace => ({ ...g.result, bytes: g.result.bytes.slice() }));
+  const preludes = new Map(entries.map((g) => [g.result.trace.number, g.prelude]));
 
   const byNumber = new Map(traces.map((t) => [t.trace.number, t]));
+  const entryOf = new Map(entries.map((g) => [g.result.trace.number, g]));
   for (const t of traces) {
     if (t.trace.start.kind !== 'side') continue;
     const parent = byNumber.get(t.trace.start.parent)!;
-    patchExit(parent.bytes, parent.address, stubAddress(t.trace.start.exit), t.address, parent.trace.number);
+    patchExit(parent.bytes, parent.address, stubAddress(t.trace.start.exit), t.address, parent.trace.number, branchesOf(entryOf.get(parent.trace.number)!));
   }
   const chunks = [
     ...stubGroups.map((g) => ({ address: g.address, bytes: g.bytes })),
     ...traces.flatMap((t) => {
-      const pool = pools.get(t.trace.number)!;
+      const pool = preludes.get(t.trace.number)!;
       return [{ address: t.address - pool.length, bytes: pool }, { address: t.address, bytes: t.bytes }];
     }),
   ];

@@ -42,18 +42,22 @@ export class Emitter {
   /** Emits one instruction; `long` forces the rel32 branch forms LuaJIT patches. */
   emit(mnemonic: string, operands: readonly (Operand | RipRef)[], opts: { long?: boolean; note?: Note; cond?: number } = {}): Instruction {
     const at = this.here;
-    const build = (disp: (r: RipRef) => number): InstructionInput => ({
+    const where = { address: at, long: opts.long };
+    const input = (resolveRip: (r: RipRef) => number): InstructionInput => ({
       mnemonic,
       ...(opts.cond === undefined ? {} : { cond: opts.cond }),
-      operands: operands.map((op): Operand => (op.kind === 'riprel' ? { kind: 'mem', width: op.width, base: 'rip', scale: 1, disp: disp(op) } : op)),
+      operands: operands.map((op): Operand => (op.kind === 'riprel' ? { kind: 'mem', width: op.width, base: 'rip', scale: 1, disp: resolveRip(op) } : op)),
     });
-    let encoded = resolveInstruction(build(() => 0), { address: at, long: opts.long });
+    let encoded: Instruction & { bytes: Uint8Array };
     if (operands.some((op) => op.kind === 'riprel')) {
-      const end = at + encoded.bytes.length;
-      encoded = resolveInstruction(build((r) => r.address - end), { address: at, long: opts.long });
+      // A RIP-relative displacement is always 32 bits, so the length found with 0 holds.
+      const end = at + resolveInstruction(input(() => 0), where).length;
+      encoded = resolveInstruction(input((r) => r.address - end), where);
+    } else {
+      encoded = resolveInstruction(opts.cond === undefined ? { mnemonic, operands: operands as readonly Operand[] } : { mnemonic, cond: opts.cond, operands: operands as readonly Operand[] }, where);
     }
     const { bytes, ...instr } = encoded;
-    this.chunks.push(...bytes);
+    for (let k = 0; k < bytes.length; k++) this.chunks.push(bytes[k]);
     this.lines.push({ instr, ...(opts.note === undefined ? {} : { note: opts.note }), ...(this.pendingLabel ? { label: this.pendingLabel } : {}) });
     this.pendingLabel = undefined;
     return instr;

@@ -13,29 +13,45 @@ function isVmstateStore(instr: Instruction): boolean {
   return instr.mnemonic === 'mov' && dst?.kind === 'mem' && dst.base === 14 && dst.disp === DISPATCH_OFFSETS.vmstate;
 }
 
-function isPatchableBranch(instr: Instruction, stub: number): boolean {
+function isRel32Branch(instr: Instruction): boolean {
   const op = instr.operands[0];
   const branch = instr.cond !== undefined ? instr.mnemonic.startsWith('j') : instr.mnemonic === 'jmp';
-  return branch && op?.kind === 'rel' && op.width === 32 && op.target === stub;
+  return branch && op?.kind === 'rel' && op.width === 32;
+}
+
+/** A `jcc rel32` or `jmp rel32` after the vmstate store: where it is, where it ends, where it goes. */
+export interface ExitBranch {
+  readonly address: number;
+  readonly end: number;
+  readonly target: number;
+}
+
+/** The branches exit patching may retarget in trace code placed at `address`. */
+export function exitBranches(code: Uint8Array, address: number, trace: number): ExitBranch[] {
+  const instructions = decodeAll(code, address);
+  const first = instructions.findIndex(isVmstateStore);
+  if (first < 0) throw new AsmError(`trace ${trace}`, 'the code has no vmstate store, so it is not a trace head');
+  return instructions.slice(first + 1).flatMap((instr) => {
+    const op = instr.operands[0];
+    if (!isRel32Branch(instr) || op?.kind !== 'rel') return [];
+    return [{ address: instr.address, end: instr.address + instr.length, target: op.target }];
+  });
 }
 
 /**
  * Retargets trace code (`code` placed at `address`) from exit stub `stub` to `target`, in
- * place. Returns the addresses of the patched branches.
+ * place. Returns the addresses of the patched branches. `branches` (exitBranches of the
+ * unpatched code) saves decoding the code again.
  */
-export function patchExit(code: Uint8Array, address: number, stub: number, target: number, trace: number): number[] {
-  const instructions = decodeAll(code, address);
-  const first = instructions.findIndex(isVmstateStore);
-  if (first < 0) throw new AsmError(`trace ${trace}`, 'the code has no vmstate store, so it is not a trace head');
+export function patchExit(code: Uint8Array, address: number, stub: number, target: number, trace: number, branches: readonly ExitBranch[] = exitBranches(code, address, trace)): number[] {
   const patched: number[] = [];
-  for (const instr of instructions.slice(first + 1)) {
-    if (!isPatchableBranch(instr, stub)) continue;
-    const end = instr.address + instr.length;
-    if (!inRel32Reach(end, target)) {
-      throw new BranchRangeError(`address 0x${instr.address.toString(16)}`, `side trace at 0x${target.toString(16)} is out of rel32 range of trace ${trace}`);
+  for (const branch of branches) {
+    if (branch.target !== stub) continue;
+    if (!inRel32Reach(branch.end, target)) {
+      throw new BranchRangeError(`address 0x${branch.address.toString(16)}`, `side trace at 0x${target.toString(16)} is out of rel32 range of trace ${trace}`);
     }
-    new DataView(code.buffer, code.byteOffset + (end - address) - 4, 4).setInt32(0, target - end, true);
-    patched.push(instr.address);
+    new DataView(code.buffer, code.byteOffset + (branch.end - address) - 4, 4).setInt32(0, target - branch.end, true);
+    patched.push(branch.address);
   }
   return patched;
 }

@@ -51,6 +51,8 @@ const pageNumber = (address: number): number => Math.floor(address / PAGE_SIZE);
 export class Memory {
   private readonly pages = new Map<number, Page>();
   private readonly declared: Region[] = [];
+  /** Every write watch, so that pages made after it take it too. */
+  private readonly watches: Watch[] = [];
   private readBase = FAR_AWAY;
   private readView: DataView = new DataView(new ArrayBuffer(8));
   private writeBase = FAR_AWAY;
@@ -63,39 +65,57 @@ export class Memory {
   private writePage: Page | undefined;
   private writeSpare: Page | undefined;
 
-  /** Maps [address, address+size) with fresh zeroed pages. Both must be page-aligned. */
+  /**
+   * Maps [address, address+size) with zeroed pages. Both must be page-aligned. A page's bytes
+   * are made on its first access, so a large region costs nothing until it is used.
+   */
   map(address: number, size: number, perm: Perm, name: string): void {
     if (address % PAGE_SIZE !== 0 || size % PAGE_SIZE !== 0 || size <= 0 || address < 0 || address + size > 2 ** 53) {
       throw new MemoryLayoutError(`region ${name}`, `map(${hex(address)}, ${hex(size)}) must be page-aligned, non-empty and below 2^53`);
     }
-    for (let a = address; a < address + size; a += PAGE_SIZE) {
-      const existing = this.pages.get(pageNumber(a));
-      if (existing) throw new MemoryLayoutError(`region ${name}`, `page ${hex(a)} is already mapped as ${existing.name}`);
-    }
-    for (let a = address; a < address + size; a += PAGE_SIZE) {
-      const bytes = new Uint8Array(PAGE_SIZE);
-      this.pages.set(pageNumber(a), {
-        base: a,
-        bytes,
-        view: new DataView(bytes.buffer),
-        perm,
-        name,
-        writable: perm.includes('w'),
-        executable: perm.includes('x'),
-        watches: [],
-        watchLow: 0,
-        watchHigh: 0,
-      });
-    }
+    const clash = this.declared.find((r) => address < r.address + r.size && r.address < address + size);
+    if (clash) throw new MemoryLayoutError(`region ${name}`, `page ${hex(Math.max(address, clash.address))} is already mapped as ${clash.name}`);
     this.declared.push({ address, size, perm, name });
   }
 
-  /** Removes the pages of [address, address+size); later accesses fault. */
+  /** Removes the region mapped at exactly [address, address+size); later accesses fault. */
   unmap(address: number, size: number): void {
-    for (let a = address; a < address + size; a += PAGE_SIZE) this.pages.delete(pageNumber(a));
     const index = this.declared.findIndex((r) => r.address === address && r.size === size);
-    if (index >= 0) this.declared.splice(index, 1);
+    if (index < 0) throw new MemoryLayoutError(`address ${hex(address)}`, `unmap(${hex(address)}, ${hex(size)}) does not match a mapped region`);
+    this.declared.splice(index, 1);
+    for (let a = address; a < address + size; a += PAGE_SIZE) this.pages.delete(pageNumber(a));
     this.forgetCaches();
+  }
+
+  /** The page numbered `n`, made on first use when a region covers it. */
+  private pageNumbered(n: number): Page | undefined {
+    return this.pages.get(n) ?? this.materialize(n);
+  }
+
+  private regionHolding(address: number): Region | undefined {
+    return this.declared.find((r) => address >= r.address && address < r.address + r.size);
+  }
+
+  private materialize(n: number): Page | undefined {
+    const base = n * PAGE_SIZE;
+    const region = this.regionHolding(base);
+    if (!region) return undefined;
+    const bytes = new Uint8Array(PAGE_SIZE);
+    const page: Page = {
+      base,
+      bytes,
+      view: new DataView(bytes.buffer),
+      perm: region.perm,
+      name: region.name,
+      writable: region.perm.includes('w'),
+      executable: region.perm.includes('x'),
+      watches: [],
+      watchLow: 0,
+      watchHigh: 0,
+    };
+    this.pages.set(n, page);
+    for (const watch of this.watches) if (watch.start < base + PAGE_SIZE && watch.end > base) this.addWatch(page, watch);
+    return page;
   }
 
   regions(): readonly Region[] {
@@ -104,30 +124,35 @@ export class Memory {
 
   /** The region holding `address`, if mapped. */
   regionAt(address: number): string | undefined {
-    return this.pages.get(pageNumber(address))?.name;
+    return (this.pages.get(pageNumber(address)) ?? this.regionHolding(address))?.name;
   }
 
   isMapped(address: number): boolean {
-    return this.pages.has(pageNumber(address));
+    return this.pages.has(pageNumber(address)) || this.regionHolding(address) !== undefined;
   }
 
   isExecutable(address: number): boolean {
-    return this.pages.get(pageNumber(address))?.executable ?? false;
+    return (this.pages.get(pageNumber(address))?.perm ?? this.regionHolding(address)?.perm ?? '').includes('x');
   }
 
   /** Calls `watcher` after every write that overlaps [start, end) (mapped pages only). */
   watchWrites(start: number, end: number, watcher: WriteWatcher): void {
     const watch: Watch = { start, end, watcher };
+    this.watches.push(watch);
+    // Pages made later take the watch when they are made.
     for (let p = pageNumber(start); p <= pageNumber(end - 1); p++) {
       const page = this.pages.get(p);
-      if (!page) continue;
-      page.watches = [...page.watches, watch];
-      const low = Math.max(start, page.base) - page.base;
-      const high = Math.min(end, page.base + PAGE_SIZE) - page.base;
-      page.watchLow = page.watchHigh === 0 ? low : Math.min(page.watchLow, low);
-      page.watchHigh = Math.max(page.watchHigh, high);
+      if (page) this.addWatch(page, watch);
     }
     this.forgetCaches();
+  }
+
+  private addWatch(page: Page, watch: Watch): void {
+    page.watches = [...page.watches, watch];
+    const low = Math.max(watch.start, page.base) - page.base;
+    const high = Math.min(watch.end, page.base + PAGE_SIZE) - page.base;
+    page.watchLow = page.watchHigh === 0 ? low : Math.min(page.watchLow, low);
+    page.watchHigh = Math.max(page.watchHigh, high);
   }
 
   // ---- reads -------------------------------------------------------------------------
@@ -184,7 +209,7 @@ export class Memory {
     const first = this.page(a, 'fetch');
     const inFirst = Math.min(max, first.base + PAGE_SIZE - a);
     if (inFirst === max) return first.bytes.slice(a - first.base, a - first.base + max);
-    const next = this.pages.get(pageNumber(a + inFirst));
+    const next = this.pageNumbered(pageNumber(a + inFirst));
     const out = new Uint8Array(next && next.executable ? max : inFirst);
     out.set(first.bytes.subarray(a - first.base));
     if (next && next.executable) out.set(next.bytes.subarray(0, max - inFirst), inFirst);
@@ -249,7 +274,7 @@ export class Memory {
   /** The page holding `a`, checked for `access`; reads and writes also refresh their cache. */
   private page(a: number, access: AccessKind): Page {
     const spare = access === 'read' ? this.readSpare : access === 'write' ? this.writeSpare : undefined;
-    const page = spare !== undefined && a >= spare.base && a < spare.base + PAGE_SIZE ? spare : this.pages.get(pageNumber(a));
+    const page = spare !== undefined && a >= spare.base && a < spare.base + PAGE_SIZE ? spare : this.pageNumbered(pageNumber(a));
     if (!page) {
       if (a >= LOWEST_NON_CANONICAL && a < HIGHEST_NON_CANONICAL) {
         throw new GeneralProtectionFault(`${access} at non-canonical address ${hex(a)}`, a);
@@ -307,7 +332,7 @@ export class Memory {
   }
 
   private storeByte(a: number, v: number): void {
-    const page = this.pages.get(pageNumber(a)) as Page;
+    const page = this.pageNumbered(pageNumber(a)) as Page;
     page.bytes[a - page.base] = v;
   }
 

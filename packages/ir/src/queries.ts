@@ -21,11 +21,9 @@ export function callArguments(trace: Trace, op1: Ref): Ref[] {
 
 /** The exit number (snapshot index) in force for a guard at `ref`, or undefined if none is. */
 export function snapshotInForce(trace: Trace, ref: Ref): number | undefined {
-  let exit: number | undefined;
-  trace.snapshots.forEach((s, n) => {
-    if (s.ref <= ref) exit = n;
-  });
-  return exit;
+  const snaps = trace.snapshots;
+  for (let n = snaps.length - 1; n >= 0; n--) if (snaps[n].ref <= ref) return n;
+  return undefined;
 }
 
 /** Type of a ref; REF_BASE (printed 0000) is the BASE pointer LuaJIT keeps at that ref. */

@@ -19,6 +19,7 @@ import { createMachine, type TraceMachine } from './machine';
 import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, SideExits, type LinkPolicy } from './manager';
 import type { JitObserver } from './observer';
 import { Recorder, type RecordOutcome } from './recorder';
+import { CompileClock } from './compile-clock';
 
 export interface TracingJitOptions {
   /** Down-recursion policy: `fixed` (default, LuaJIT after cae36118) or `luajit-2022`. */
@@ -85,6 +86,12 @@ function patchedA(ins: number): number {
   return op === BC.ITERN ? 2 + insA(ins) : insA(ins);
 }
 
+function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
+  if (a === undefined || a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 export class TracingJit {
   readonly traces: Trace[] = [];
   readonly violations: Violation[] = [];
@@ -92,9 +99,13 @@ export class TracingJit {
   readonly aborts: { readonly start: string; readonly origin: string; readonly reason: string }[] = [];
   /** Start ops blacklisted after repeated aborts (trace_abort's penalty), in order: where, and the op. */
   readonly blacklisted: { readonly location: string; readonly op: string }[] = [];
+  /** Time spent recording and assembling traces (`compileClock.seconds`), for the bench. */
+  readonly compileClock = new CompileClock();
   private vm!: LuaInterpreter;
   private assembled?: AssembledSet;
   private machine?: TraceMachine;
+  /** The chunks in the mcode area now: a load writes only the ones that changed. */
+  private loadedChunks: AssembledSet['chunks'] = [];
   private recording?: Recording;
   private nextNumber = 1;
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
@@ -235,6 +246,10 @@ export class TracingJit {
   }
 
   private startRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited?: Map<number, Trace['ins'][number]['type']>, baseSlot = 0, extraLoop = false): void {
+    this.compileClock.time(() => this.setUpRecording(proto, pc, base, start, inherited, baseSlot, extraLoop));
+  }
+
+  private setUpRecording(proto: Proto, pc: number, base: number, start: Trace['start'], inherited: Map<number, Trace['ins'][number]['type']> | undefined, baseSlot: number, extraLoop: boolean): void {
     const number = this.nextNumber;
     const recorder = new Recorder(this.vm, {
       number, start, root: this.rootOf(start), proto, pc, base, baseSlot, inherited, extraLoop,
@@ -255,6 +270,10 @@ export class TracingJit {
    * patched one, as vm_record re-reads the opcode after lj_dispatch_ins: the trace runs at once.
    */
   private feed(ev: InstructionEvent): ResumePoint | void {
+    return this.compileClock.time(() => this.recordInstruction(ev));
+  }
+
+  private recordInstruction(ev: InstructionEvent): ResumePoint | void {
     const at = this.key(ev.proto, ev.pc);
     if (this.unpatchedAt === at) {
       this.unpatchedAt = undefined;
@@ -381,10 +400,11 @@ export class TracingJit {
     this.locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
     const machine = this.machine ?? this.createTraceMachine();
     machine.monitor.clearTraces();
+    const before = new Map(this.loadedChunks.map((c) => [c.address, c.bytes]));
     for (const chunk of assembled.chunks) {
-      const now = machine.memory.readBytes(chunk.address, chunk.bytes.length);
-      if (now.some((b, i) => b !== chunk.bytes[i])) machine.memory.writeBytes(chunk.address, chunk.bytes);
+      if (!sameBytes(before.get(chunk.address), chunk.bytes)) machine.memory.writeBytes(chunk.address, chunk.bytes);
     }
+    this.loadedChunks = assembled.chunks;
     for (const t of assembled.traces) {
       const s = t.trace.start;
       machine.monitor.registerTrace(s.kind === 'side'

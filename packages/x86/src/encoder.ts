@@ -9,8 +9,30 @@ import { EncodeError } from './errors';
 
 export type { InstructionInput, SelectOptions as EncodeOptions };
 
-/** Chooses the form and returns the fully resolved instruction at `opts.address`. */
-export function resolveInstruction(input: InstructionInput, opts: SelectOptions = {}): Instruction & { bytes: Uint8Array } {
+/** A key for everything an encoding depends on; a rel operand's bytes depend on its distance only. */
+function encodingKey(input: InstructionInput, opts: SelectOptions): string {
+  let key = `${input.mnemonic}|${input.cond}|${input.formId}|${opts.long ? 1 : 0}${opts.keepForm ? 1 : 0}`;
+  for (const op of input.operands) {
+    if (op.kind === 'gpr') key += `|g${op.num}.${op.width}${op.high8 ? 'h' : ''}`;
+    else if (op.kind === 'xmm') key += `|x${op.num}`;
+    else if (op.kind === 'mem') key += `|m${op.width}.${op.base}.${op.index}.${op.scale}.${op.disp}.${op.dispWidth}`;
+    else if (op.kind === 'imm') key += `|i${op.value}.${op.width}`;
+    else key += `|r${op.target - (opts.address ?? 0)}.${op.width}`;
+  }
+  return key;
+}
+
+type Resolved = Instruction & { bytes: Uint8Array };
+
+/**
+ * Instructions already resolved (at address 0 unless they branch): choosing a form encodes
+ * every candidate, and a backend emits the same instructions over and over. Bounded: cleared
+ * when full.
+ */
+const resolved = new Map<string, Resolved>();
+const RESOLVED_CACHE_LIMIT = 1 << 16;
+
+function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
   try {
     const { form, cond, operands, bytes } = selectForm(input, opts);
     return {
@@ -28,6 +50,22 @@ export function resolveInstruction(input: InstructionInput, opts: SelectOptions 
     }
     throw err;
   }
+}
+
+/** Chooses the form and returns the fully resolved instruction at `opts.address`. */
+export function resolveInstruction(input: InstructionInput, opts: SelectOptions = {}): Resolved {
+  const key = encodingKey(input, opts);
+  let known = resolved.get(key);
+  if (!known) {
+    known = resolveAfresh(input, opts);
+    if (resolved.size >= RESOLVED_CACHE_LIMIT) resolved.clear();
+    resolved.set(key, known);
+  }
+  const address = opts.address ?? 0;
+  const shift = address - known.address;
+  const operands = shift === 0 ? known.operands : known.operands.map((op) => (op.kind === 'rel' ? { ...op, target: op.target + shift } : op));
+  // A copy of the bytes: callers may patch them.
+  return { ...known, operands, address, bytes: known.bytes.slice() };
 }
 
 /**
