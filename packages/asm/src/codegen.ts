@@ -123,6 +123,8 @@ class TraceCodegen {
     attribute(null);
     const columns = registerColumns(this.alloc);
     const trace: Trace = { ...t, spadjust: this.spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) };
+    const lines = this.e.lines;
+    let listing: readonly string[] | undefined;
     return {
       trace,
       address: this.input.address,
@@ -132,8 +134,11 @@ class TraceCodegen {
       ...(this.loopAddress === undefined ? {} : { loopAddress: this.loopAddress }),
       exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
       snapOffsets,
-      listing: this.e.lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]),
-      listingRefs: this.e.lines.flatMap((l, n) => (l.label ? [null, lineRefs[n]] : [lineRefs[n]])),
+      // Printed when first asked for (-jdump, replay, the report): most traces never are.
+      get listing() {
+        return (listing ??= lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]));
+      },
+      listingRefs: lines.flatMap((l, n) => (l.label ? [null, lineRefs[n]] : [lineRefs[n]])),
     };
   }
 

@@ -264,8 +264,16 @@ export class Memory {
    * pages can stay r-x for the CPU. Watchers still see it.
    */
   writeBytes(a: number, bytes: Uint8Array): void {
-    for (let i = 0; i < bytes.length; i++) this.page(a + i, 'read');
-    for (let i = 0; i < bytes.length; i++) this.storeByte(a + i, bytes[i]);
+    if (bytes.length === 0) return;
+    // Every page is checked before the first byte is written: no partial writes.
+    for (let p = pageNumber(a); p <= pageNumber(a + bytes.length - 1); p++) this.page(Math.max(a, p * PAGE_SIZE), 'read');
+    for (let done = 0; done < bytes.length;) {
+      const page = this.pageNumbered(pageNumber(a + done))!;
+      const off = a + done - page.base;
+      const n = Math.min(bytes.length - done, PAGE_SIZE - off);
+      page.bytes.set(bytes.subarray(done, done + n), off);
+      done += n;
+    }
     this.notifyWatchers(a, bytes.length);
   }
 

@@ -1,5 +1,5 @@
 // The whole corpus with the tracing JIT on (LuaJIT's default parameters), the median of 9
-// passes over the 17 programs: the wall time of a pass (interpreting, compiling and running
+// passes (after 3 warm-up passes) over the 17 programs: the wall time of a pass (interpreting, compiling and running
 // traces), the traces compiled, and traces compiled per second of compile time (recording,
 // optimising, allocating, encoding and patching: TracingJit.compileClock), with the
 // process start and the program's own running left out. Needs `tsc -b` first (reads dist/).
@@ -12,6 +12,7 @@ const corpus = path.join(__dirname, '../../../fixtures/corpus');
 const programs = fs.readdirSync(corpus).filter((f) => f.endsWith('.lua')).sort();
 const sources = programs.map((f) => [f, fs.readFileSync(path.join(corpus, f), 'latin1')]);
 const PASSES = 9;
+const WARMUP = 3;
 
 function pass() {
   let traces = 0;
@@ -28,7 +29,8 @@ function pass() {
   return { seconds: Number(process.hrtime.bigint() - start) / 1e9, traces, compile };
 }
 
-pass();
+// Warm-up passes first, so V8 has compiled tracesim's own hot code (node start-up, not trace compiling).
+for (let w = 0; w < WARMUP; w++) pass();
 const runs = Array.from({ length: PASSES }, pass);
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(PASSES / 2)];
 const wall = median(runs.map((r) => r.seconds));

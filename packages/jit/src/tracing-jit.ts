@@ -5,7 +5,7 @@
 // interpreter resumes at the snapshot's pc. Every trace start, stop and abort is reported as
 // a -jv line.
 
-import { AsmError, assembleTraceSet, EXIT_STUB_LAYOUT, exitStubGroup, type AssembledSet, type AssembledTrace } from '@tracesim/asm';
+import { AsmError, EXIT_STUB_LAYOUT, exitStubGroup, TraceAppender, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
 import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
 import { BC, LuaFunction, LuaThrow, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
@@ -86,12 +86,6 @@ function patchedA(ins: number): number {
   return op === BC.ITERN ? 2 + insA(ins) : insA(ins);
 }
 
-function sameBytes(a: Uint8Array | undefined, b: Uint8Array): boolean {
-  if (a === undefined || a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
-  return true;
-}
-
 export class TracingJit {
   readonly traces: Trace[] = [];
   readonly violations: Violation[] = [];
@@ -102,10 +96,9 @@ export class TracingJit {
   /** Time spent recording and assembling traces (`compileClock.seconds`), for the bench. */
   readonly compileClock = new CompileClock();
   private vm!: LuaInterpreter;
-  private assembled?: AssembledSet;
+  /** The mcode area's traces; a flush starts a new one. */
+  private area?: TraceAppender;
   private machine?: TraceMachine;
-  /** The chunks in the mcode area now: a load writes only the ones that changed. */
-  private loadedChunks: AssembledSet['chunks'] = [];
   private recording?: Recording;
   private nextNumber = 1;
   /** Compiled root traces by the pc of their J-variant (JFORL/JLOOP/JFUNCF). */
@@ -170,7 +163,8 @@ export class TracingJit {
     this.stitchedFrom.clear();
     this.stitchBlacklisted.clear();
     this.pendingStitch = undefined;
-    this.assembled = undefined;
+    this.area = undefined;
+    this.locations.clear();
     this.machine?.monitor.clearTraces();
     this.nextNumber = 1;
     this.sideExits = new SideExits(this.vm.jit.params);
@@ -186,7 +180,7 @@ export class TracingJit {
 
   /** The frame size (spadjust) the backend gave trace `n`, as the monitor registered it. */
   frameSize(n: number): number | undefined {
-    return this.assembled?.traces.find((t) => t.trace.number === n)?.spadjust;
+    return this.area?.get(n)?.spadjust;
   }
 
   attach(vm: LuaInterpreter): void {
@@ -317,7 +311,6 @@ export class TracingJit {
       if (!(err instanceof AsmError)) throw err;
       // The backend refused the trace (LuaJIT's assembler aborts: too many exits or spill slots, NYI IR).
       this.dropNewTrace(rec, err.message);
-      if (this.traces.length > 0) this.assembleAll();
     }
   }
 
@@ -354,7 +347,7 @@ export class TracingJit {
     this.nextNumber++;
     this.traces.push(trace);
     for (const site of returnSites) if (!this.returnSites.some((s) => s.pc === site.pc)) this.returnSites.push(site);
-    if (!this.assembleAll()) {
+    if (!this.assembleNewest()) {
       // MCODEAL: the mcode area is full; trace_abort then flushes every trace (lj_trace_flushall).
       this.dropNewTrace(rec, formatAbortMessage('MCODEAL'));
       this.flush();
@@ -375,43 +368,31 @@ export class TracingJit {
     if (trace.start.kind === 'side') this.sideExits.sideTraceLinked({ trace: trace.start.parent, exit: trace.start.exit, root: this.rootOf(trace.start) });
     const link = LINK_TEXT[trace.link.kind]?.(trace.link.target, stitched) ?? trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
-    this.options.observer?.traceStop?.(this.assembled!.traces.find((t) => t.trace.number === trace.number)!);
+    this.options.observer?.traceStop?.(this.area!.get(trace.number)!);
   }
 
   /**
-   * Assembles every trace afresh (the stub area is reserved whole, so it never moves) and loads it.
-   * Answers false, loading nothing, when the traces' code passes maxmcode KB or the mcode area's end.
+   * Adds the newest trace to the mcode area (the stub area is reserved whole, so it never
+   * moves) and loads what that wrote: its code and its parent's patched exits. Answers false,
+   * loading nothing, when the traces' code passes maxmcode KB or the mcode area's end.
    */
-  private assembleAll(): boolean {
-    const assembled = assembleTraceSet({ traces: this.traces, returnSites: this.returnSites }, { regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups });
-    const end = Math.max(...assembled.chunks.map((c) => c.address + c.bytes.length));
-    if (end - STUB_AREA.end > this.vm.jit.params.maxmcode * 1024 || end > REGIONS.mcode.base + REGIONS.mcode.size) return false;
-    this.assembled = assembled;
-    this.machine = this.load(assembled);
+  private assembleNewest(): boolean {
+    const trace = this.traces[this.traces.length - 1];
+    const fresh = !this.area;
+    const area = (this.area ??= new TraceAppender({ regs: this.options.regs, stubGroups: EXIT_STUB_LAYOUT.maxGroups }));
+    const written = area.append(trace, this.returnSites);
+    if (area.end - STUB_AREA.end > this.vm.jit.params.maxmcode * 1024 || area.end > REGIONS.mcode.base + REGIONS.mcode.size) return false;
+    // The machine (CPU, monitor, traps) is made once and kept; the CPU drops the blocks a write overwrites.
+    const machine = (this.machine ??= this.createTraceMachine());
+    if (fresh) for (const g of area.stubGroups) machine.memory.writeBytes(g.address, g.bytes);
+    for (const chunk of written) machine.memory.writeBytes(chunk.address, chunk.bytes);
+    const t = area.get(trace.number)!;
+    this.locations.set(trace.number, trace.location);
+    const s = trace.start;
+    machine.monitor.registerTrace(s.kind === 'side'
+      ? { number: trace.number, start: t.address, spadjust: t.spadjust, parent: s.parent, parentExit: s.exit }
+      : { number: trace.number, start: t.address, spadjust: t.spadjust });
     return true;
-  }
-
-  /**
-   * Loads an assembled set. The machine (CPU, monitor, traps) is made once and kept: each load
-   * writes the code that changed (the CPU drops the blocks it overwrites) and registers the
-   * traces anew.
-   */
-  private load(assembled: AssembledSet): TraceMachine {
-    this.locations = new Map(assembled.traces.map((t) => [t.trace.number, t.trace.location]));
-    const machine = this.machine ?? this.createTraceMachine();
-    machine.monitor.clearTraces();
-    const before = new Map(this.loadedChunks.map((c) => [c.address, c.bytes]));
-    for (const chunk of assembled.chunks) {
-      if (!sameBytes(before.get(chunk.address), chunk.bytes)) machine.memory.writeBytes(chunk.address, chunk.bytes);
-    }
-    this.loadedChunks = assembled.chunks;
-    for (const t of assembled.traces) {
-      const s = t.trace.start;
-      machine.monitor.registerTrace(s.kind === 'side'
-        ? { number: t.trace.number, start: t.address, spadjust: t.spadjust, parent: s.parent, parentExit: s.exit }
-        : { number: t.trace.number, start: t.address, spadjust: t.spadjust });
-    }
-    return machine;
   }
 
   private createTraceMachine(): TraceMachine {
@@ -428,12 +409,12 @@ export class TracingJit {
 
   private trace(cpu: Cpu): AssembledTrace {
     const n = cpu.memory.readI32(DISPATCH + DISPATCH_OFFSETS.vmstate);
-    return this.assembled!.traces.find((t) => t.trace.number === n)!;
+    return this.area!.get(n)!;
   }
 
   private enter(entry: TraceEntry): ResumePoint {
     const { cpu, monitor } = this.machine!;
-    const t = this.assembled!.traces.find((x) => x.trace.number === entry.traceNo)!;
+    const t = this.area!.get(entry.traceNo)!;
     monitor.fillCanaries();
     cpu.state.rsp = RSP0;
     cpu.state.setRegNumber(RDX_BASE, entry.base);

@@ -65,7 +65,9 @@ export function resolveInstruction(input: InstructionInput, opts: SelectOptions 
   const shift = address - known.address;
   const operands = shift === 0 ? known.operands : known.operands.map((op) => (op.kind === 'rel' ? { ...op, target: op.target + shift } : op));
   // A copy of the bytes: callers may patch them.
-  return { ...known, operands, address, bytes: known.bytes.slice() };
+  const { mnemonic, formId, cond, length } = known;
+  const bytes = known.bytes.slice();
+  return cond === undefined ? { mnemonic, formId, operands, address, length, bytes } : { mnemonic, formId, operands, cond, address, length, bytes };
 }
 
 /**
