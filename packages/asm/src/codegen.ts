@@ -7,7 +7,7 @@
 import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, HELPERS, SLOAD, SNAP_FLAGS, callArguments, constIndex, decodeConv, insIndex, insRef,
+  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
   type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
@@ -220,7 +220,7 @@ class TraceCodegen {
         return this.conv(ins, i);
       case 'RETF':
         return this.retf(ins, i);
-      case 'CALLN': case 'CALLS': case 'CALLL':
+      case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR':
         return this.call(ins, i);
       default:
         throw new AsmError(this.where(i), `${op} is not supported by the backend yet`);
@@ -469,9 +469,9 @@ class TraceCodegen {
   }
 
   private call(ins: IRIns, i: number): void {
-    const helper = HELPERS[ins.op2];
-    if (!helper) throw new AsmError(this.where(i), `helper ${ins.op2} is not a known host helper`);
-    const args = callArguments(this.trace, ins.op1);
+    const call = helperCall(this.trace, ins);
+    if (!call) throw new AsmError(this.where(i), `helper ${ins.op2} is not a known host helper`);
+    const { helper, args } = call;
     if (args.length !== helper.args.length) {
       throw new AsmError(this.where(i), `${helper.name} takes ${helper.args.length} argument(s), the call passes ${args.length}`);
     }

@@ -5,13 +5,11 @@
 // dump does, else its register).
 
 import {
-  callArguments, insIndex, insRef, isConstRef, opInfo, snapshotInForce, traceLocation, VALUELESS_OPS,
+  helperCall, insIndex, isHelperCallOp, insRef, isConstRef, opInfo, snapshotInForce, traceLocation, VALUELESS_OPS,
   type IRIns, type Ref, type RegColumn, type Trace, REGISTER_NAMES,
 } from '@tracesim/ir';
 import { allocateRegisters, ALLOCATION_ORDER, type AllocIns, type Allocation, type RegClass } from './regalloc';
 import { valueRepr } from './value-repr';
-
-const CALLS: ReadonlySet<string> = new Set(['CALLN', 'CALLL', 'CALLS']);
 
 /** Allocatable registers a SysV call destroys: every caller-saved GPR and every xmm register. */
 const CALLER_SAVED: readonly number[] = [
@@ -34,7 +32,8 @@ function valueIndex(trace: Trace, ref: Ref): number | undefined {
 
 /** Indices of the values `ins` reads into registers: its ref operands, a call's argument list flattened. */
 function valueOperands(trace: Trace, ins: IRIns, at: number): number[] {
-  if (CALLS.has(ins.op)) return callArguments(trace, ins.op1).flatMap((r) => valueIndex(trace, r) ?? []);
+  const call = isHelperCallOp(ins.op) ? helperCall(trace, ins) : undefined;
+  if (call) return call.args.flatMap((r) => valueIndex(trace, r) ?? []);
   if (ins.op === 'CARG' || ins.op === 'PHI') return [];
   const info = opInfo(ins.op);
   const refs = [info.op1 === 'ref' ? ins.op1 : 0, info.op2 === 'ref' ? ins.op2 : 0];
@@ -87,7 +86,7 @@ export function allocInput(trace: Trace): AllocIns[] {
       wide: valueRepr(ins.type) !== 'int',
       uses: valueOperands(trace, ins, at),
       ...(snapshot === undefined ? {} : { snapshot, softUses: snapshotValues(trace, snapshot) }),
-      ...(CALLS.has(ins.op) ? { clobbers: CALLER_SAVED } : {}),
+      ...(isHelperCallOp(ins.op) ? { clobbers: CALLER_SAVED } : {}),
       ...(ins.op === 'LOOP' ? { label: true } : {}),
     };
   });

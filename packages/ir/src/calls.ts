@@ -49,8 +49,13 @@ export const HOST_HELPERS = [
   /** Upvalue `idx` of a closure: the address of its TValue (the stack slot while open). */
   { name: 'uv_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
   { name: 'uv_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
-  /** `a .. b` for strings and numbers (numbers formatted as Lua prints them). */
-  { name: 'str_cat', args: ['i64', 'i64'], result: 'str', effect: 'side' },
+  // String buffers (BUFHDR, BUFPUT, BUFSTR and TOSTR, which LuaJIT's backend also lowers to
+  // these C calls): the buffer is the SBuf at the pointer; strings are tagged TValues.
+  { name: 'lj_buf_reset', args: ['p64'], result: 'p64', effect: 'side' },
+  { name: 'lj_buf_putstr', args: ['p64', 'str'], result: 'p64', effect: 'side' },
+  { name: 'lj_buf_tostr', args: ['p64'], result: 'str', effect: 'side' },
+  { name: 'lj_strfmt_num', args: ['num'], result: 'str', effect: 'side' },
+  { name: 'lj_strfmt_int', args: ['int'], result: 'str', effect: 'side' },
   /** Test helper with a side effect: returns how many times it has been called in this run. */
   { name: 'tracesim_tick', args: [], result: 'int', effect: 'side', run: (_a, state) => ++state.ticks },
   /** pairs() traversal: the position of the first element at or after a position (a num), or -1. */

@@ -93,6 +93,10 @@ function parseConv(text: string): number | undefined {
   return formatConv(op2) === text ? op2 : undefined;
 }
 
+/** BUFHDR's modes and TOSTR's conversions (IRBUFHDR_*, IRTOSTR_*), by literal value. */
+export const BUFHDR_MODES = ['RESET', 'APPEND', 'WRITE'] as const;
+export const TOSTR_MODES = ['INT', 'NUM', 'CHAR'] as const;
+
 /** Fixed name lists indexed by the literal value. */
 const NAMED_LITERALS: Partial<Record<IROpName, readonly string[]>> = {
   XLOAD: ['', 'R', 'V', 'RV', 'U', 'RU', 'VU', 'RVU'],
@@ -100,8 +104,8 @@ const NAMED_LITERALS: Partial<Record<IROpName, readonly string[]>> = {
   FREF: IRFL_NAMES,
   FPMATH: FPMATH_NAMES,
   TMPREF: ['', 'IN', 'OUT', 'INOUT', '', '', 'OUT2', 'INOUT2'],
-  BUFHDR: ['RESET', 'APPEND', 'WRITE'],
-  TOSTR: ['INT', 'NUM', 'CHAR'],
+  BUFHDR: BUFHDR_MODES,
+  TOSTR: TOSTR_MODES,
 };
 
 /** The op2 literal text exactly as -jdump prints it after the two separating spaces. */

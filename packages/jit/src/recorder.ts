@@ -14,6 +14,7 @@ import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, i
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
 import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
+import { recordConcat } from './record-concat';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
 
@@ -137,14 +138,15 @@ export class Recorder extends CdataRecorder {
       case 'GSET':
         return this.tableSet(...this.environment(), ...this.stringKey(d), this.tvalue(a));
       case 'CAT': {
-        const [b, c] = [insB(ins), insC(ins)];
-        const operand = (r: number) => {
+        const operands: Ref[] = [];
+        for (let r = insB(ins); r <= insC(ins); r++) {
           const v = this.vm.stack.get(this.cur.rtBase + 8 * r);
+          // A table or other value goes to __concat (rec_mm_arith), which is not recorded yet.
           if (typeof v !== 'number' && !(v instanceof LuaString)) throw nyi('NYIBC', 'CAT of a non-string');
-          return this.tvalue(r);
-        };
-        if (c !== b + 1) throw nyi('NYIBC', 'CAT of more than two operands');
-        this.set(a, this.b.call('str_cat', [operand(b), operand(c)]));
+          operands.push(this.get(r));
+        }
+        this.set(a, recordConcat(this.b, operands));
+        this.guardSince = true;
         return { kind: 'continue' };
       }
       case 'ISEQS': case 'ISNES': {

@@ -1,4 +1,4 @@
-// The table, string, upvalue and builtin helpers recorded code calls (ir's tab_*, str_cat,
+// The table, upvalue and builtin helpers recorded code calls (ir's tab_*,
 // uv_get/uv_set, ff_call, at asm's HELPER_TRAPS entries): tables are host objects of the
 // interpreter, so these run in TypeScript on the interpreter's heap. Arguments and results are
 // raw 64-bit TValues in SysV registers (rdi, rsi, rdx, rcx, r8); tab_get and ff_call leave the
@@ -7,7 +7,7 @@ import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
-import { RESULT_CELL } from './tvalue-cell';
+import { helperValues, RESULT_CELL } from './tvalue-cell';
 
 const RAX = 0;
 /** An upvalue-tagged TValue: no type guard accepts it (the helper's way to leave the trace). */
@@ -17,19 +17,8 @@ const NOT_A_VALUE = gcWords(ITYPE.upval, 0);
 const arg = (c: Cpu, i: number): bigint => c.state.reg(SYSV_GPR_ARGS[i]);
 
 export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
-  // Argument registers and results go through the result cell as int32 halves: no BigInt on
-  // the per-call path, which a table-heavy loop takes millions of times.
-  const argValue = (c: Cpu, i: number): LuaValue => {
-    const r = SYSV_GPR_ARGS[i];
-    vm.mem.write64Halves(RESULT_CELL, c.state.gpr[2 * r], c.state.gpr[2 * r + 1]);
-    return vm.stack.get(RESULT_CELL);
-  };
+  const { arg: argValue, result: returnValue } = helperValues(vm);
   const table = (c: Cpu, i: number): LuaTable => argValue(c, i) as LuaTable;
-  const returnValue = (c: Cpu, v: LuaValue): void => {
-    vm.stack.set(RESULT_CELL, v);
-    c.state.gpr[2 * RAX] = vm.mem.read32(RESULT_CELL);
-    c.state.gpr[2 * RAX + 1] = vm.mem.read32(RESULT_CELL + 4);
-  };
   cpu.mapTrap(trapAddress('helper_tab_get'), 'helper_tab_get', (c) => {
     vm.stack.set(RESULT_CELL, table(c, 0).get(argValue(c, 1)));
     c.state.setRegNumber(RAX, RESULT_CELL);
@@ -42,11 +31,6 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
     c.state.setXmmDouble(0, table(c, 0).length());
-    return { kind: 'return' };
-  });
-  cpu.mapTrap(trapAddress('helper_str_concat'), 'helper_str_concat', (c) => {
-    const text = (v: unknown): string => (v instanceof LuaString ? v.s : formatNumber(v as number));
-    returnValue(c, vm.heap.str(text(argValue(c, 0)) + text(argValue(c, 1))));
     return { kind: 'return' };
   });
   const upvalue = (c: Cpu) => (argValue(c, 0) as LuaFunction).upvalues[Number(arg(c, 1))];

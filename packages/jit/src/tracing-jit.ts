@@ -14,6 +14,7 @@ import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, restoreSnapshot, unwindExit } from './exit-state';
 import { mapHelpers } from './helper-calls';
 import { mapTableHelpers } from './table-helpers';
+import { mapStringHelpers } from './string-helpers';
 import { mapCdataHelpers } from './cdata-helpers';
 import { createMachine, type TraceMachine } from './machine';
 import { abortActions, formatAbortMessage, JitRandom, PenaltyCache, SideExits, type LinkPolicy } from './manager';
@@ -401,6 +402,7 @@ export class TracingJit {
     machine.cpu.mapTrap(EXIT_INTERP, 'exit_interp', (cpu) => this.exitInterp(cpu));
     mapHelpers(machine.cpu, { ticks: 0 });
     mapTableHelpers(machine.cpu, this.vm);
+    mapStringHelpers(machine.cpu, this.vm);
     mapCdataHelpers(machine.cpu, this.vm);
     return machine;
   }

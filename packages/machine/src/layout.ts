@@ -23,7 +23,7 @@ export const TRAP_ENTRIES = [
   'helper_tab_get',
   'helper_tab_set',
   'helper_tab_len',
-  'helper_str_concat',
+  'helper_buf_putstr',
   'helper_call',
   'helper_modi',
   'helper_pow',
@@ -43,6 +43,10 @@ export const TRAP_ENTRIES = [
   'helper_cdata_ctypeid',
   'helper_cdata_i64',
   'helper_cdata_new',
+  'helper_buf_reset',
+  'helper_buf_tostr',
+  'helper_strfmt_num',
+  'helper_strfmt_int',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
@@ -72,6 +76,8 @@ export const DISPATCH_OFFSETS = {
   jitBase: -0xe08,
   /** g->tmpbuf.L / the current lua_State pointer. */
   curL: -0xe10,
+  /** g->tmpbuf, the SBuf a concatenation's BUFHDR names (w, e, b, then L above). */
+  tmpbuf: -0xe28,
   /** Backend scratch cells (tracesim's own, above DISPATCH): BASE saved across helper calls. */
   savedBase: 0x100,
   /** Where the table-load helper leaves the TValue it read, for the trace's XLOAD. */
