@@ -7,7 +7,7 @@
 // stops. Anything outside the subset aborts with LuaJIT's NYI reason.
 
 import {
-  FPMATH_NAMES, REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, TraceBuilder, isConstRef,
+  REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
 import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
@@ -15,6 +15,7 @@ import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallL
 import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
 import { recordConcat } from './record-concat';
+import { FF_CALL_ARGS, HELPER_RECORDED, MATH_RECORDED, RAW_ACCESS, SIDE_RECORDED } from './ffrecord';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
 
@@ -30,26 +31,12 @@ const COMPARE: Partial<Record<OpName, ComparisonOp>> = { ISLT: 'LT', ISGE: 'UGE'
 const NEGATED: Record<ComparisonOp, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
 };
-/** math builtins recorded as IR (the arguments are already guarded numbers). */
-const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Ref[]) => Ref>> = {
-  'math.floor': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('floor'))!,
-  'math.ceil': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('ceil'))!,
-  'math.sqrt': (b, [x]) => b.emit('FPMATH', 'num', x, FPMATH_NAMES.indexOf('sqrt'))!,
-  'math.abs': (b, [x]) => b.arith('ABS', 'num', x),
-  'math.min': (b, args) => args.reduce((m, x) => b.arith('MIN', 'num', m, x)),
-  'math.max': (b, args) => args.reduce((m, x) => b.arith('MAX', 'num', m, x)),
-};
-
 /** What type() answers for a value of each IR type. */
 const TYPE_NAMES: Partial<Record<IRTypeName, string>> = { num: 'number', int: 'number', str: 'string', tab: 'table', fun: 'function', nil: 'nil', fal: 'boolean', tru: 'boolean', cdt: 'cdata' };
 
 const UV_IMMUTABLE = 0x4000;
 /** The IR types whose values are false in a condition. */
 const FALSY_TYPES: ReadonlySet<IRTypeName> = new Set(['nil', 'fal']);
-/** Builtins without side effects that LuaJIT records and that run here through ff_call. */
-const HELPER_RECORDED: ReadonlySet<string> = new Set(['tostring', 'tonumber', 'select', 'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format', 'ffi.new', 'ffi.cast']);
-const FF_CALL_ARGS = 3;
-
 export class Recorder extends CdataRecorder {
   /** An interpreter stub (lj_record_setup, too many tries or side traces): stop before recording anything. */
   stopToInterpreter(): RecordOutcome {
@@ -419,26 +406,36 @@ export class Recorder extends CdataRecorder {
   }
 
   /**
-   * A side-effect-free builtin LuaJIT records (lj_ffrecord.c) that runs here through the
-   * ff_call helper, when it answers exactly one value; its type is guarded.
+   * A builtin LuaJIT records (lj_ffrecord.c) that runs here through a helper (ffrecord.ts): a
+   * side-effect-free one through ff_call when it answers exactly one value, whose type is
+   * guarded; one that changes state through ff_call_side, its result type known beforehand.
    */
   private builtinViaHelper(fn: LuaFunction, arg: number, nargs: number): Ref[] | undefined {
-    if (!HELPER_RECORDED.has(fn.name) || nargs > FF_CALL_ARGS) return undefined;
+    const side = SIDE_RECORDED[fn.name];
+    if ((!side && !HELPER_RECORDED.has(fn.name)) || nargs > FF_CALL_ARGS) return undefined;
     const values = Array.from({ length: nargs }, (_, i) => this.vm.stack.get(this.cur.rtBase + 8 * (arg + i)));
     // Only plain values: a table or userdata may have __tostring, which would run Lua inside a trace.
-    if (fn.name !== 'select' && !values.every((v) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString || v instanceof LuaCdata)) return undefined;
-    let results: LuaValue[];
-    try {
-      results = this.vm.runBuiltin(fn, values);
-    } catch {
-      return undefined; // the interpreter raises the error when it runs the call
+    const plain = (v: LuaValue) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString || v instanceof LuaCdata;
+    if (fn.name !== 'select' && !RAW_ACCESS.has(fn.name) && !values.every(plain)) return undefined;
+    let resultType: IRTypeName | undefined;
+    if (side) {
+      resultType = side(values, (text) => this.vm.heap.str(text));
+    } else {
+      try {
+        const results = this.vm.runBuiltin(fn, values);
+        if (results.length === 1) resultType = luaType(results[0]);
+      } catch {
+        return undefined; // the interpreter raises the error when it runs the call
+      }
     }
-    if (results.length !== 1) return undefined;
+    if (resultType === undefined) return undefined;
     const args = Array.from({ length: FF_CALL_ARGS }, (_, i) => (i < nargs ? this.tvalue(arg + i) : REF_NIL));
-    const cell = this.b.call('ff_call', [this.raw(this.bitsOf(fn), 'fun'), this.b.kint(nargs), ...args]);
-    const value = this.b.emit('XLOAD', luaType(results[0]), cell, 0, true)!;
+    const cell = this.b.call(side ? 'ff_call_side' : 'ff_call', [this.raw(this.bitsOf(fn), 'fun'), this.b.kint(nargs), ...args]);
+    // A builtin that raised leaves a value no guard accepts: the interpreter runs the call again.
+    const value = this.b.emit('XLOAD', resultType, cell, 0, true)!;
     this.guardSince = true;
-    return [value];
+    if (side) this.needsnap = true;
+    return side && resultType === 'nil' ? [] : [value];
   }
 
   private tailCall(a: number, nargs: number): RecordOutcome {

@@ -69,7 +69,7 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
-  cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', (c) => {
+  const callBuiltin = (c: Cpu) => {
     // ff_call(fn, nargs, a, b, c): the builtin's arguments are integer arguments 2..4.
     const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => argValue(c, i));
     try {
@@ -81,8 +81,10 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
       vm.mem.write64Halves(RESULT_CELL, NOT_A_VALUE.lo, NOT_A_VALUE.hi);
     }
     c.state.setRegNumber(RAX, RESULT_CELL);
-    return { kind: 'return' };
-  });
+    return { kind: 'return' } as const;
+  };
+  cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', callBuiltin);
+  cpu.mapTrap(trapAddress('helper_ff_call_side'), 'helper_ff_call_side', callBuiltin);
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
     returnValue(c, vm.heap.table());
     return { kind: 'return' };

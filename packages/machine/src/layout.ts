@@ -47,6 +47,7 @@ export const TRAP_ENTRIES = [
   'helper_buf_tostr',
   'helper_strfmt_num',
   'helper_strfmt_int',
+  'helper_ff_call_side',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
