@@ -61,7 +61,7 @@ export abstract class IndexRecorder extends LoopRecorder {
   /** The metatable of table `t` as the trace sees it: guarded to be none, or exactly this one. */
   protected metatable(table: Ref, t: LuaTable): LuaTable | null {
     // A table the trace made itself has none yet (lj_opt_fold's fload_tab_tnew_meta: FLOAD of a
-    // TNEW's metatable is NULL); setmetatable is never recorded, so nothing gave it one since.
+    // TNEW's metatable is NULL), unless a state-changing builtin (setmetatable) ran since.
     if (this.madeOnTrace(table)) return null;
     const ref = this.load('tab_meta', [table], t.metatable ?? undefined);
     if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
@@ -70,8 +70,13 @@ export abstract class IndexRecorder extends LoopRecorder {
 
   private madeOnTrace(table: Ref): boolean {
     if (isConstRef(table)) return false;
-    const ins = this.b.instruction(table);
-    return ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new';
+    const named = (ref: Ref, name: string) => {
+      const ins = this.b.instruction(ref);
+      return ins.op === 'CALLS' && HELPERS[ins.op2]?.name === name;
+    };
+    if (!named(table, 'tab_new')) return false;
+    for (let ref = table + 1; ref < this.b.nextRef; ref++) if (named(ref, 'ff_call_side')) return false;
+    return true;
   }
 
   /** Field `name` of a metatable, guarded by type (and by identity for a table). */
