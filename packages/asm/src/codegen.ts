@@ -220,7 +220,7 @@ class TraceCodegen {
         return this.conv(ins, i);
       case 'RETF':
         return this.retf(ins, i);
-      case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR':
+      case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR': case 'TDUP':
         return this.call(ins, i);
       default:
         throw new AsmError(this.where(i), `${op} is not supported by the backend yet`);

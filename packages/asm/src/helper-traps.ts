@@ -19,6 +19,7 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tab_set: 'helper_tab_set',
   tab_len: 'helper_tab_len',
   tab_new: 'helper_tab_new',
+  lj_tab_dup: 'helper_tab_dup',
   lj_buf_reset: 'helper_buf_reset',
   lj_buf_putstr: 'helper_buf_putstr',
   lj_buf_tostr: 'helper_buf_tostr',

@@ -46,6 +46,8 @@ export const HOST_HELPERS = [
   { name: 'tab_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   { name: 'tab_len', args: ['i64'], result: 'num', effect: 'load' },
   { name: 'tab_new', args: [], result: 'tab', effect: 'side' },
+  /** TDUP: a copy of a constructor's template table (op1), which LuaJIT's backend also calls. */
+  { name: 'lj_tab_dup', args: ['tab'], result: 'tab', effect: 'side' },
   /** Upvalue `idx` of a closure: the address of its TValue (the stack slot while open). */
   { name: 'uv_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
   { name: 'uv_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },

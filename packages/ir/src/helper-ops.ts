@@ -1,7 +1,7 @@
 // The instructions the backend carries out as a host helper call, with the arguments passed:
-// CALLN/CALLL/CALLS name their helper in op2 (arguments in op1's CARG chain); BUFPUT, BUFSTR
-// and TOSTR call the C functions LuaJIT's backend calls for them (asm_bufput → lj_buf_putstr,
-// asm_bufstr → lj_buf_tostr, asm_tostr → lj_strfmt_int/num). BUFHDR, which LuaJIT emits inline
+// CALLN/CALLL/CALLS name their helper in op2 (arguments in op1's CARG chain); BUFPUT, BUFSTR,
+// TOSTR and TDUP call the C functions LuaJIT's backend calls for them (asm_bufput →
+// lj_buf_putstr, asm_bufstr → lj_buf_tostr, asm_tostr → lj_strfmt_int/num, asm_tdup → lj_tab_dup). BUFHDR, which LuaJIT emits inline
 // (two stores into the SBuf), is a call to lj_buf_reset here.
 
 import { HELPERS, helperId, type HostHelper } from './calls';
@@ -23,6 +23,7 @@ const LOWERED: Partial<Record<IROpName, (ins: IRIns) => readonly [string, readon
   BUFPUT: (ins) => ['lj_buf_putstr', [ins.op1, ins.op2]],
   BUFSTR: (ins) => ['lj_buf_tostr', [ins.op1]],
   TOSTR: (ins) => [ins.op2 === TOSTR_INT ? 'lj_strfmt_int' : 'lj_strfmt_num', [ins.op1]],
+  TDUP: (ins) => ['lj_tab_dup', [ins.op1]],
 };
 
 const CALL_OPS: ReadonlySet<IROpName> = new Set<IROpName>(['CALLN', 'CALLL', 'CALLS']);

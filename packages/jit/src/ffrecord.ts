@@ -24,7 +24,7 @@ export const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: read
 export const HELPER_RECORDED: ReadonlySet<string> = new Set([
   'assert', 'tostring', 'tonumber', 'select', 'rawget', 'rawequal', 'getmetatable',
   'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format',
-  'string.lower', 'string.upper', 'string.reverse', 'table.getn',
+  'string.lower', 'string.upper', 'string.reverse', 'table.getn', 'table.concat',
   'math.exp', 'math.log', 'math.log10', 'math.sin', 'math.cos', 'math.tan', 'math.asin', 'math.acos',
   'math.atan', 'math.atan2', 'math.sinh', 'math.cosh', 'math.tanh', 'math.pow', 'math.ldexp',
   'math.deg', 'math.rad',
@@ -34,7 +34,7 @@ export const HELPER_RECORDED: ReadonlySet<string> = new Set([
 ]);
 
 /** Builtins that read their table arguments raw: no metamethod (no Lua code) runs inside them. */
-export const RAW_ACCESS: ReadonlySet<string> = new Set(['rawget', 'rawequal', 'getmetatable', 'table.getn', 'rawset', 'setmetatable', 'table.insert']);
+export const RAW_ACCESS: ReadonlySet<string> = new Set(['rawget', 'rawequal', 'getmetatable', 'table.getn', 'table.concat', 'rawset', 'setmetatable', 'table.insert']);
 
 /**
  * Builtins with side effects that LuaJIT records, run here through ff_call_side: the type of

@@ -74,7 +74,7 @@ export abstract class IndexRecorder extends LoopRecorder {
       const ins = this.b.instruction(ref);
       return ins.op === 'CALLS' && HELPERS[ins.op2]?.name === name;
     };
-    if (!named(table, 'tab_new')) return false;
+    if (!named(table, 'tab_new') && this.b.instruction(table).op !== 'TDUP') return false;
     for (let ref = table + 1; ref < this.b.nextRef; ref++) if (named(ref, 'ff_call_side')) return false;
     return true;
   }

@@ -10,11 +10,12 @@ import {
   REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
-import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName } from '@tracesim/lua';
+import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
 import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
 import { recordConcat } from './record-concat';
+import { templateHandle } from './template-handles';
 import { FF_CALL_ARGS, HELPER_RECORDED, MATH_RECORDED, RAW_ACCESS, SIDE_RECORDED } from './ffrecord';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
@@ -116,6 +117,11 @@ export class Recorder extends CdataRecorder {
       case 'TNEW':
         this.set(a, this.b.call('tab_new', []));
         return { kind: 'continue' };
+      case 'TDUP': {
+        const handle = templateHandle(this.vm, this.vm.constantsOf(proto).kgc[d] as TemplateTable);
+        this.set(a, this.b.append({ op: 'TDUP', type: 'tab', guard: true, phi: false, op1: this.raw(this.bitsOf(handle), 'tab'), op2: 0 }));
+        return { kind: 'continue' };
+      }
       case 'TGETV': case 'TGETS': case 'TGETB':
         return this.tableGet(a, this.get(insB(ins)), this.vm.stack.get(this.cur.rtBase + 8 * insB(ins)), ...this.key(op, insC(ins)));
       case 'GGET':

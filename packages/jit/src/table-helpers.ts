@@ -8,6 +8,8 @@ import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
 import { helperValues, RESULT_CELL } from './tvalue-cell';
+import { templateOf } from './template-handles';
+import { ReplayInputError } from './errors';
 
 const RAX = 0;
 /** An upvalue-tagged TValue: no type guard accepts it (the helper's way to leave the trace). */
@@ -87,6 +89,12 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   cpu.mapTrap(trapAddress('helper_ff_call_side'), 'helper_ff_call_side', callBuiltin);
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
     returnValue(c, vm.heap.table());
+    return { kind: 'return' };
+  });
+  cpu.mapTrap(trapAddress('helper_tab_dup'), 'helper_tab_dup', (c) => {
+    const template = templateOf(vm, table(c, 0));
+    if (!template) throw new ReplayInputError('lj_tab_dup', 'the argument is not a TDUP template of this program');
+    returnValue(c, vm.duplicate(template));
     return { kind: 'return' };
   });
 }

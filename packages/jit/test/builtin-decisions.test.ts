@@ -20,7 +20,6 @@ const NOT_YET_RECORDED: Readonly<Record<string, string>> = {
   ff_pcall: 'recff_xpcall records the callee as an inlined frame',
   ff_io_write: 'returns the file, a userdata, which the recorder does not type',
   ff_table_remove: 'the removed value\'s type is only known after the table has changed',
-  ff_table_concat: 'its argument {"a", "b"} is a TDUP, which the recorder does not record yet',
 };
 
 function run(file: string) {

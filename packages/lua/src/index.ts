@@ -2,7 +2,7 @@
 // and run it on an interpreter whose Lua stack lives in the modelled machine's memory.
 export { compileLua } from './compiler';
 export { listBytecode, bcLine } from './listing';
-export type { Proto, GcConstant, VarInfo } from './proto';
+export type { Proto, GcConstant, VarInfo, TemplateTable } from './proto';
 export { BC, BCDEF, MODE_A, MODE_B, MODE_CD, OP_NAMES, HOT_VARIANTS, insA, insB, insC, insD, insJ, insOp, insAD, insABC } from './bytecode';
 export type { OpName } from './bytecode';
 export { LuaError, LuaSyntaxError, LuaRuntimeError, NotSupportedError, LuaBudgetExceeded, JitOptionError } from './errors';

@@ -48,6 +48,7 @@ export const TRAP_ENTRIES = [
   'helper_strfmt_num',
   'helper_strfmt_int',
   'helper_ff_call_side',
+  'helper_tab_dup',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
