@@ -31,6 +31,7 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tab_key: 'helper_tab_key',
   ff_call: 'helper_ff_call',
   ff_call_side: 'helper_ff_call_side',
+  ff_result2: 'helper_ff_result2',
   uv_slot: 'helper_uv_slot',
   tab_meta: 'helper_tab_meta',
   cdata_ctypeid: 'helper_cdata_ctypeid',

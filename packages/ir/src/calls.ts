@@ -71,10 +71,12 @@ export const HOST_HELPERS = [
   { name: 'uv_slot', args: ['i64', 'i64'], result: 'int', effect: 'load' },
   /** A table's metatable (FLOAD tab.meta): the address of a cell holding it, nil or a table. */
   { name: 'tab_meta', args: ['i64'], result: 'p64', effect: 'load' },
-  /** A side-effect-free builtin (function, argument count, up to three arguments): the address of a cell with its first result. */
-  { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
-  /** The same for a builtin that changes state (rawset, setmetatable, table.insert, math.random). */
-  { name: 'ff_call_side', args: ['i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
+  /** A side-effect-free builtin (function, argument count, up to four arguments): the address of a cell with its first result. */
+  { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
+  /** The address of the cell with the second result of the last ff_call (next, string.find). */
+  { name: 'ff_result2', args: [], result: 'p64', effect: 'load' },
+  /** The same for a builtin that changes state (rawset, setmetatable, table.insert, math.random, io.write). */
+  { name: 'ff_call_side', args: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   // 64-bit integer cdata (host objects behind handles, like tables): a cdata's type (FLOAD
   // cdata.ctypeid; for a ctype object, the type it names in the high half), its value (FLOAD
   // cdata.int64) and a new one boxing a value (CNEWI: an allocation, so DCE drops unused ones).

@@ -8,7 +8,7 @@
 //   before they run, so that no guard after the call can fail once the state has changed.
 
 import { FPMATH_NAMES, type IRTypeName, type Ref, type TraceBuilder } from '@tracesim/ir';
-import { LuaTable, type LuaValue } from '@tracesim/lua';
+import { LuaString, LuaTable, type LuaValue } from '@tracesim/lua';
 
 /** math builtins recorded as IR (the arguments are already guarded numbers). */
 export const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: readonly Ref[]) => Ref>> = {
@@ -22,7 +22,7 @@ export const MATH_RECORDED: Readonly<Record<string, (b: TraceBuilder, args: read
 
 /** Builtins without side effects that LuaJIT records and that run here through ff_call. */
 export const HELPER_RECORDED: ReadonlySet<string> = new Set([
-  'assert', 'tostring', 'tonumber', 'select', 'rawget', 'rawequal', 'getmetatable',
+  'assert', 'tostring', 'tonumber', 'select', 'rawget', 'rawequal', 'getmetatable', 'next', 'string.find',
   'string.len', 'string.sub', 'string.byte', 'string.char', 'string.rep', 'string.format',
   'string.lower', 'string.upper', 'string.reverse', 'table.getn', 'table.concat',
   'math.exp', 'math.log', 'math.log10', 'math.sin', 'math.cos', 'math.tan', 'math.asin', 'math.acos',
@@ -33,8 +33,25 @@ export const HELPER_RECORDED: ReadonlySet<string> = new Set([
   'ffi.new', 'ffi.cast',
 ]);
 
+/**
+ * Helper-recorded builtins that may answer two values; the first one's type tells how many
+ * there are (nil alone, or two), so its guard also checks the count.
+ */
+export const TWO_RESULTS: ReadonlySet<string> = new Set(['next', 'string.find']);
+
+/** Characters that make a string.find pattern a pattern (lj_str_haspattern). */
+const PATTERN_SPECIALS = /[\^$*+?.([%-]/;
+
+/**
+ * Arguments a helper-recorded builtin is recorded with; other calls stitch as LuaJIT's do
+ * (recff_string_find records only a plain find: `plain` true or no special in the pattern).
+ */
+export const RECORDED_WITH: Readonly<Partial<Record<string, (args: readonly LuaValue[]) => boolean>>> = {
+  'string.find': ([, pattern, , plain]) => pattern instanceof LuaString && ((plain !== undefined && plain !== false) || !PATTERN_SPECIALS.test(pattern.s)),
+};
+
 /** Builtins that read their table arguments raw: no metamethod (no Lua code) runs inside them. */
-export const RAW_ACCESS: ReadonlySet<string> = new Set(['rawget', 'rawequal', 'getmetatable', 'table.getn', 'table.concat', 'rawset', 'setmetatable', 'table.insert']);
+export const RAW_ACCESS: ReadonlySet<string> = new Set(['next', 'rawget', 'rawequal', 'getmetatable', 'table.getn', 'table.concat', 'rawset', 'setmetatable', 'table.insert']);
 
 /**
  * Builtins with side effects that LuaJIT records, run here through ff_call_side: the type of
@@ -46,7 +63,9 @@ export const SIDE_RECORDED: Readonly<Partial<Record<string, (args: readonly LuaV
   setmetatable: ([t, mt], str) => (t instanceof LuaTable && (mt === undefined || mt instanceof LuaTable) && t.metatable?.get(str('__metatable')) === undefined ? 'tab' : undefined),
   'table.insert': (args) => (args[0] instanceof LuaTable && (args.length === 2 || (args.length === 3 && typeof args[1] === 'number')) ? 'nil' : undefined),
   'math.random': (args) => (args.every((a) => typeof a === 'number') ? 'num' : undefined),
+  // Lua 5.1's io.write answers true; strings and numbers are written whole, so it cannot fail midway.
+  'io.write': (args) => (args.every((a) => typeof a === 'number' || a instanceof LuaString) ? 'tru' : undefined),
 };
 
-/** Arguments ff_call passes (the helper's three value registers). */
-export const FF_CALL_ARGS = 3;
+/** Arguments ff_call passes (the helper's four value registers). */
+export const FF_CALL_ARGS = 4;

@@ -16,7 +16,7 @@ import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
 import { recordConcat } from './record-concat';
 import { templateHandle } from './template-handles';
-import { FF_CALL_ARGS, HELPER_RECORDED, MATH_RECORDED, RAW_ACCESS, SIDE_RECORDED } from './ffrecord';
+import { FF_CALL_ARGS, HELPER_RECORDED, MATH_RECORDED, RAW_ACCESS, RECORDED_WITH, SIDE_RECORDED, TWO_RESULTS } from './ffrecord';
 
 export type { RecordOutcome, RecordStart } from './recorder-base';
 
@@ -423,13 +423,16 @@ export class Recorder extends CdataRecorder {
     // Only plain values: a table or userdata may have __tostring, which would run Lua inside a trace.
     const plain = (v: LuaValue) => v === undefined || typeof v === 'number' || typeof v === 'boolean' || v instanceof LuaString || v instanceof LuaCdata;
     if (fn.name !== 'select' && !RAW_ACCESS.has(fn.name) && !values.every(plain)) return undefined;
+    if (RECORDED_WITH[fn.name]?.(values) === false) return undefined;
     let resultType: IRTypeName | undefined;
+    let secondType: IRTypeName | undefined;
     if (side) {
       resultType = side(values, (text) => this.vm.heap.str(text));
     } else {
       try {
         const results = this.vm.runBuiltin(fn, values);
-        if (results.length === 1) resultType = luaType(results[0]);
+        if (results.length === 1 || (results.length === 2 && TWO_RESULTS.has(fn.name))) resultType = luaType(results[0]);
+        if (results.length === 2) secondType = luaType(results[1]);
       } catch {
         return undefined; // the interpreter raises the error when it runs the call
       }
@@ -441,6 +444,7 @@ export class Recorder extends CdataRecorder {
     const value = this.b.emit('XLOAD', resultType, cell, 0, true)!;
     this.guardSince = true;
     if (side) this.needsnap = true;
+    if (secondType !== undefined) return [value, this.b.emit('XLOAD', secondType, this.b.call('ff_result2', []), 0, true)!];
     return side && resultType === 'nil' ? [] : [value];
   }
 

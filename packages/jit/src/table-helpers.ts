@@ -7,7 +7,7 @@ import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
-import { helperValues, RESULT_CELL } from './tvalue-cell';
+import { helperValues, RESULT_CELL, RESULT_CELL2 } from './tvalue-cell';
 import { templateOf } from './template-handles';
 import { ReplayInputError } from './errors';
 
@@ -72,20 +72,28 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     return { kind: 'return' };
   });
   const callBuiltin = (c: Cpu) => {
-    // ff_call(fn, nargs, a, b, c): the builtin's arguments are integer arguments 2..4.
-    const args = [2, 3, 4].slice(0, Number(arg(c, 1))).map((i) => argValue(c, i));
+    // ff_call(fn, nargs, a, b, c, d): the builtin's arguments are integer arguments 2..5.
+    const args = [2, 3, 4, 5].slice(0, Number(arg(c, 1))).map((i) => argValue(c, i));
     try {
-      vm.stack.set(RESULT_CELL, vm.runBuiltin(argValue(c, 0) as LuaFunction, args)[0]);
+      // The second cell gets nil when there is no second result, which its guard then sees.
+      const results = vm.runBuiltin(argValue(c, 0) as LuaFunction, args);
+      vm.stack.set(RESULT_CELL2, results[1]);
+      vm.stack.set(RESULT_CELL, results[0]);
     } catch (err) {
       if (!(err instanceof LuaThrow)) throw err;
       // The builtin raised an error: a value of no Lua type fails the trace's type guard, and
       // the interpreter runs the call again from the exit's snapshot and raises it properly.
       vm.mem.write64Halves(RESULT_CELL, NOT_A_VALUE.lo, NOT_A_VALUE.hi);
+      vm.mem.write64Halves(RESULT_CELL2, NOT_A_VALUE.lo, NOT_A_VALUE.hi);
     }
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' } as const;
   };
   cpu.mapTrap(trapAddress('helper_ff_call'), 'helper_ff_call', callBuiltin);
+  cpu.mapTrap(trapAddress('helper_ff_result2'), 'helper_ff_result2', (c) => {
+    c.state.setRegNumber(RAX, RESULT_CELL2);
+    return { kind: 'return' };
+  });
   cpu.mapTrap(trapAddress('helper_ff_call_side'), 'helper_ff_call_side', callBuiltin);
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
     returnValue(c, vm.heap.table());

@@ -10,6 +10,8 @@ const RAX = 0;
 
 /** Where tab_get leaves its value and where values are encoded and decoded. */
 export const RESULT_CELL = DISPATCH + DISPATCH_OFFSETS.helperResult;
+/** Where ff_call leaves a second result. */
+export const RESULT_CELL2 = DISPATCH + DISPATCH_OFFSETS.helperResult2;
 
 export function tvalueBits(vm: LuaInterpreter, v: LuaValue): bigint {
   vm.stack.set(RESULT_CELL, v);

@@ -15,10 +15,7 @@ const programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.lua')).sort();
 
 /** Builtins LuaJIT records that tracesim stitches (or aborts on), with the reason. */
 const NOT_YET_RECORDED: Readonly<Record<string, string>> = {
-  ff_next: 'two results: ff_call answers one value',
-  ff_string_find: 'two results: ff_call answers one value',
   ff_pcall: 'recff_xpcall records the callee as an inlined frame',
-  ff_io_write: 'returns the file, a userdata, which the recorder does not type',
   ff_table_remove: 'the removed value\'s type is only known after the table has changed',
 };
 

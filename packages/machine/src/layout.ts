@@ -49,6 +49,7 @@ export const TRAP_ENTRIES = [
   'helper_strfmt_int',
   'helper_ff_call_side',
   'helper_tab_dup',
+  'helper_ff_result2',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
@@ -84,6 +85,8 @@ export const DISPATCH_OFFSETS = {
   savedBase: 0x100,
   /** Where the table-load helper leaves the TValue it read, for the trace's XLOAD. */
   helperResult: 0x120,
+  /** Where ff_call leaves a builtin's second result (next, string.find). */
+  helperResult2: 0x128,
   /** The running thread's stack limit (L->maxstack): the interpreter writes it on every coroutine switch. */
   stackLimit: 0x130,
   /** A 16-byte cell a parallel move parks one value in to break a cycle. */
