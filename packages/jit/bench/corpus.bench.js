@@ -1,8 +1,9 @@
-// The whole corpus with the tracing JIT on (LuaJIT's default parameters), the median of 9
-// passes (after 3 warm-up passes) over the 17 programs: the wall time of a pass (interpreting, compiling and running
-// traces), the traces compiled, and traces compiled per second of compile time (recording,
-// optimising, allocating, encoding and patching: TracingJit.compileClock), with the
-// process start and the program's own running left out. Needs `tsc -b` first (reads dist/).
+// The whole corpus with the tracing JIT on (LuaJIT's default parameters), the median of 15
+// passes over the 17 programs after 5 warm-up passes: the wall time of a pass (interpreting,
+// compiling and running traces), the traces compiled, and traces compiled per second of
+// compile time (recording, optimising, allocating, encoding and patching: the JIT's
+// compileClock), with the process start and the program's own running left out. Needs
+// `tsc -b` first (reads dist/).
 const fs = require('fs');
 const path = require('path');
 const { compileLua, LuaInterpreter } = require('../../lua/dist/index.js');
@@ -11,8 +12,8 @@ const { TracingJit } = require('../dist/index.js');
 const corpus = path.join(__dirname, '../../../fixtures/corpus');
 const programs = fs.readdirSync(corpus).filter((f) => f.endsWith('.lua')).sort();
 const sources = programs.map((f) => [f, fs.readFileSync(path.join(corpus, f), 'latin1')]);
-const PASSES = 9;
-const WARMUP = 3;
+const PASSES = 15;
+const WARMUP = 5;
 
 function pass() {
   let traces = 0;
