@@ -39,15 +39,14 @@ const stubGroupCache = new Map<string, ExitStubGroup>();
 
 export class TraceAppender {
   readonly stubGroups: readonly ExitStubGroup[];
-  private readonly base: number;
+  private readonly groupAddresses: readonly number[];
   private readonly placed = new Map<number, { readonly assembled: AssembledTrace; readonly prelude: CodeChunk; branches?: readonly ExitBranch[] }>();
   private readonly order: AssembledTrace[] = [];
   private cursor: number;
 
   constructor(private readonly opts: AssembleOptions = {}) {
-    this.base = opts.mcodeBase ?? REGIONS.mcode.base;
     const groups: ExitStubGroup[] = [];
-    let cursor = this.base;
+    let cursor = opts.mcodeBase ?? REGIONS.mcode.base;
     for (let g = 0; g < Math.max(1, opts.stubGroups ?? 1); g++) {
       const key = `${g}@${cursor}`;
       let group = stubGroupCache.get(key);
@@ -56,6 +55,7 @@ export class TraceAppender {
       cursor = align(cursor + group.bytes.length);
     }
     this.stubGroups = groups;
+    this.groupAddresses = groups.map((g) => g.address);
     this.cursor = cursor;
   }
 
@@ -82,7 +82,7 @@ export class TraceAppender {
     if (exit >= this.stubGroups.length * EXIT_STUB_LAYOUT.stubsPerGroup) {
       throw new AsmError('trace set', `a trace has ${exit + 1} exits; the ${this.stubGroups.length} exit stub group(s) laid out reach ${this.stubGroups.length * EXIT_STUB_LAYOUT.stubsPerGroup}`);
     }
-    return exitStubAddress(this.stubGroups.map((g) => g.address), exit);
+    return exitStubAddress(this.groupAddresses, exit);
   };
 
   /**

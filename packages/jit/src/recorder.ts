@@ -431,8 +431,10 @@ export class Recorder extends CdataRecorder {
     } else {
       try {
         const results = this.vm.runBuiltin(fn, values);
-        if (results.length === 1 || (results.length === 2 && TWO_RESULTS.has(fn.name))) resultType = luaType(results[0]);
-        if (results.length === 2) secondType = luaType(results[1]);
+        if (results.length === 1 || (results.length === 2 && TWO_RESULTS.has(fn.name))) {
+          resultType = luaType(results[0]);
+          if (results.length === 2) secondType = luaType(results[1]);
+        }
       } catch {
         return undefined; // the interpreter raises the error when it runs the call
       }
