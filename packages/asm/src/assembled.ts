@@ -5,6 +5,7 @@
 import type { TValueWords } from '@tracesim/machine';
 import type { IRTypeName, Ref, Trace } from '@tracesim/ir';
 import type { ExitStubGroup } from './exitstubs';
+import type { ExitBranch } from './exit-patch';
 
 /** Where a snapshot value lives at an exit. */
 export type ValueHome =
@@ -46,6 +47,8 @@ export interface AssembledTrace {
    * call's return address as the last one whose offset is not above it.
    */
   readonly snapOffsets: readonly number[];
+  /** The rel32 branches after the head's vmstate store, as generated: what exit patching may retarget. */
+  readonly exitBranches: readonly ExitBranch[];
   /** The `-jdump` mcode listing lines: `ADDRESS  instruction`, with `->N`, `->LOOP` and `->exit_interp` targets. */
   readonly listing: readonly string[];
   /** Per listing line, the IR ref (0x8000 + index) whose code it is; null for the head, labels, back edge and tail. */

@@ -15,6 +15,7 @@ import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
 import { constBits, constWords, type ConstPool } from './const-pool';
 import { Emitter, gpr, imm, mem, rel, ripRef, xmm, type RipRef } from './emitter';
 import { AsmError } from './errors';
+import { branchesAfterVmstate } from './exit-patch';
 import { sideTraceFrame } from './frame';
 import { traceHead, traceTail } from './heads-tails';
 import { helperTrap, SYSV_GPR_ARGS } from './helper-traps';
@@ -134,6 +135,7 @@ class TraceCodegen {
       ...(this.loopAddress === undefined ? {} : { loopAddress: this.loopAddress }),
       exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
       snapOffsets,
+      exitBranches: branchesAfterVmstate(lines.map((l) => l.instr), t.number),
       // Printed when first asked for (-jdump, replay, the report): most traces never are.
       get listing() {
         return (listing ??= lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]));

@@ -28,7 +28,11 @@ export interface ExitBranch {
 
 /** The branches exit patching may retarget in trace code placed at `address`. */
 export function exitBranches(code: Uint8Array, address: number, trace: number): ExitBranch[] {
-  const instructions = decodeAll(code, address);
+  return branchesAfterVmstate(decodeAll(code, address), trace);
+}
+
+/** The same, from the trace's instructions as emitted (with their addresses and lengths). */
+export function branchesAfterVmstate(instructions: readonly Instruction[], trace: number): ExitBranch[] {
   const first = instructions.findIndex(isVmstateStore);
   if (first < 0) throw new AsmError(`trace ${trace}`, 'the code has no vmstate store, so it is not a trace head');
   return instructions.slice(first + 1).flatMap((instr) => {

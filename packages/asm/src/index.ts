@@ -11,7 +11,7 @@ export {
 } from './regalloc';
 export { allocInput, allocateTrace, registerColumns } from './trace-alloc';
 export { formatJdumpInstruction, formatMcodeLine } from './jdump-syntax';
-export { patchExit } from './exit-patch';
+export { exitBranches, patchExit, type ExitBranch } from './exit-patch';
 export * from './assembled';
 export { assembleTraceSet } from './assemble';
 export { TraceAppender, type AssembleOptions, type CodeChunk } from './trace-appender';

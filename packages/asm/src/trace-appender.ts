@@ -9,7 +9,7 @@ import type { AssembledTrace } from './assembled';
 import { generateTrace } from './codegen';
 import { buildConstPool } from './const-pool';
 import { AsmError } from './errors';
-import { exitBranches, patchExit, type ExitBranch } from './exit-patch';
+import { patchExit } from './exit-patch';
 import { EXIT_STUB_LAYOUT, exitStubAddress, exitStubGroup, type ExitStubGroup } from './exitstubs';
 import { encodeSequence } from './code-sequence';
 
@@ -40,7 +40,7 @@ const stubGroupCache = new Map<string, ExitStubGroup>();
 export class TraceAppender {
   readonly stubGroups: readonly ExitStubGroup[];
   private readonly groupAddresses: readonly number[];
-  private readonly placed = new Map<number, { readonly assembled: AssembledTrace; readonly prelude: CodeChunk; branches?: readonly ExitBranch[] }>();
+  private readonly placed = new Map<number, { readonly assembled: AssembledTrace; readonly prelude: CodeChunk }>();
   private readonly order: AssembledTrace[] = [];
   private cursor: number;
 
@@ -125,8 +125,7 @@ export class TraceAppender {
     const written: CodeChunk[] = [prelude, { address, bytes: assembled.bytes }];
     if (parent && trace.start.kind === 'side') {
       const p = parent.assembled;
-      parent.branches ??= exitBranches(p.bytes, p.address, p.trace.number);
-      patchExit(p.bytes, p.address, this.stubAddress(trace.start.exit), address, p.trace.number, parent.branches);
+      patchExit(p.bytes, p.address, this.stubAddress(trace.start.exit), address, p.trace.number, p.exitBranches);
       written.push({ address: p.address, bytes: p.bytes });
     }
     this.placed.set(trace.number, { assembled, prelude });

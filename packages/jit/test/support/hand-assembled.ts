@@ -2,7 +2,7 @@
 // contract: heads, tails, exit stubs and exit patching come from @tracesim/asm, the bodies are
 // Intel-syntax text assembled by @tracesim/x86. Lets the engine be tested without the backend.
 import {
-  exitStubAddress, exitStubGroup, patchExit, traceHead, traceTail, type AssembledSet, type AssembledTrace, type ExitSlot, type TailTarget,
+  exitBranches, exitStubAddress, exitStubGroup, patchExit, traceHead, traceTail, type AssembledSet, type AssembledTrace, type ExitSlot, type TailTarget,
 } from '@tracesim/asm';
 import { findTrace, type TraceSet } from '@tracesim/ir';
 import { REGIONS, trapAddress } from '@tracesim/machine';
@@ -60,6 +60,7 @@ export function handAssemble(set: TraceSet, specs: readonly HandTrace[]): Assemb
       trace: { ...trace, spadjust: spec.spadjust }, address, bytes, spadjust: spec.spadjust, spdelta: spec.spdelta, exitMaps: spec.exitMaps,
       // Hand-written code makes no helper calls, so no unwind ever asks where a snapshot begins.
       snapOffsets: trace.snapshots.map(() => 0),
+      exitBranches: exitBranches(bytes, address, spec.number),
       listing,
       // Hand-written code belongs to no IR instruction.
       listingRefs: listing.map(() => null),
