@@ -5,7 +5,7 @@
 // value in the helper-result cell and return its address, for the trace's type-checking XLOAD.
 import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
-import { LuaFunction, LuaString, LuaTable, LuaThrow, formatNumber, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
+import { LuaFunction, LuaTable, LuaThrow, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, ITYPE, gcWords, trapAddress } from '@tracesim/machine';
 import { helperValues, RESULT_CELL, RESULT_CELL2 } from './tvalue-cell';
 import { templateOf } from './template-handles';
