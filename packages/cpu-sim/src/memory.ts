@@ -135,6 +135,20 @@ export class Memory {
     return (this.pages.get(pageNumber(address))?.perm ?? this.regionHolding(address)?.perm ?? '').includes('x');
   }
 
+  /**
+   * Calls `visit(lo, hi)` with the two halves of every 8-byte word in [start, end) (8-aligned)
+   * on pages already touched; a page never touched holds only zeros.
+   */
+  forEachWord(start: number, end: number, visit: (lo: number, hi: number) => void): void {
+    for (let p = pageNumber(start); p <= pageNumber(end - 1); p++) {
+      const page = this.pages.get(p);
+      if (!page) continue;
+      const from = Math.max(start, page.base) - page.base;
+      const to = Math.min(end, page.base + PAGE_SIZE) - page.base;
+      for (let off = from; off + 8 <= to; off += 8) visit(page.view.getUint32(off, true), page.view.getUint32(off + 4, true));
+    }
+  }
+
   /** Calls `watcher` after every write that overlaps [start, end) (mapped pages only). */
   watchWrites(start: number, end: number, watcher: WriteWatcher): void {
     const watch: Watch = { start, end, watcher };

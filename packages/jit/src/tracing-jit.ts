@@ -131,6 +131,10 @@ export class TracingJit {
     enterTrace: (e) => this.enter(e),
     onError: () => this.errorWhileRecording(),
     onFlush: () => this.flush(),
+    traceRegisters: () => {
+      const gpr = this.machine!.cpu.state.gpr;
+      return Array.from({ length: 16 }, (_, r) => [gpr[2 * r] >>> 0, gpr[2 * r + 1] >>> 0] as const);
+    },
   };
 
   /** A Lua error while recording ends the recording (LJ_TRERR_RECERR). */

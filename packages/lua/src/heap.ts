@@ -3,7 +3,7 @@
 // are deterministic. The global table is created first, as every function's default environment.
 // Every allocation is charged against a memory budget (--max-memory); one that would pass it
 // raises Lua's "not enough memory" instead of growing the host's heap.
-import { LuaTable } from './table';
+import { LuaTable, TABLE_BYTES } from './table';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
@@ -21,21 +21,35 @@ export class Heap {
   private readonly builtins = new Map<string, LuaFunction>();
   /** Bytes allocated so far, by LuaJIT's object sizes (GCstr header + data, GCtab, GCfunc …). */
   bytes = 0;
+  /** The most bytes in use at once so far (the heap's high-water mark). */
+  peakBytes = 0;
   /** The memory budget in bytes. */
   limit = DEFAULT_MAX_MEMORY;
   /** Raises the Lua error for an allocation past the budget (the interpreter throws it as a Lua error). */
   exhausted: () => never = () => {
     throw new RangeError(MEMORY_ERROR);
   };
+  /** Every table whose handle is taken (the collector sweeps this list). */
+  tables: LuaTable[] = [];
+  /** Bytes past which an allocation asks for a collection (gc.ts sets it after each one). */
+  threshold = Infinity;
+  /** Asked for a collection (the interpreter collects when no trace runs and none records). */
+  pressure: () => void = () => {};
   /** The global table (handle 1). */
   readonly globals: LuaTable = this.table();
   /** The error value of a failed allocation, made while memory is still free. */
   readonly memoryError: LuaString = this.str(MEMORY_ERROR);
 
-  /** Counts `n` more bytes, or raises "not enough memory" (allocating nothing) when they pass the budget. */
+  /**
+   * Counts `n` more bytes, or raises "not enough memory" (allocating nothing) when they pass the
+   * budget. Past the collector's threshold it first asks for a collection (`pressure`), which
+   * runs only where it is safe.
+   */
   charge(n: number): void {
+    if (this.bytes + n > this.threshold) this.pressure();
     if (this.bytes + n > this.limit) this.exhausted();
     this.bytes += n;
+    if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
   }
 
   /** Whether a string of `length` characters fits in the budget (builders check before making a long one). */
@@ -55,10 +69,20 @@ export class Heap {
   }
 
   table(): LuaTable {
-    this.charge(64);
+    this.charge(TABLE_BYTES);
     const t = new LuaTable(this.objects.length, this);
     this.objects.push(t);
+    this.tables.push(t);
     return t;
+  }
+
+  /** A swept table stored again: its handle is its own once more and its bytes count again. */
+  revive(t: LuaTable): void {
+    t.swept = false;
+    this.objects[t.handle] = t;
+    this.bytes += t.bytes;
+    if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
+    this.tables.push(t);
   }
 
   closure(proto: Proto, upvalues: Upvalue[], env: LuaTable): LuaFunction {

@@ -13,6 +13,7 @@ import { Coroutines } from './coroutine';
 import { dispatch } from './dispatch';
 import { LuaBudgetExceeded, LuaRuntimeError, NotSupportedError } from './errors';
 import { DEFAULT_MAX_MEMORY, Heap } from './heap';
+import { collectGarbage, MIN_GC_THRESHOLD } from './gc';
 import { HOTCOUNT_CALL, HOTCOUNT_LOOP, HotCounters } from './hotcount';
 import { JitOptions } from './jitparams';
 import { installStdlib } from './lib';
@@ -90,6 +91,12 @@ export interface InterpreterHooks {
   onError?(): void;
   /** The program changed what compiled traces assume (jit.flush, setfenv): drop them all. */
   onFlush?(): void;
+  /**
+   * The running trace's general registers as [lo, hi] words, for a collection inside one of its
+   * helper calls (its tagged values live there and in spill slots on the host C stack). Without
+   * it the collector waits until no trace runs.
+   */
+  traceRegisters?(): readonly (readonly [number, number])[];
 }
 
 /** What a program may read from outside: its files (dofile, loadfile) and standard input (io.read). */
@@ -149,6 +156,8 @@ export class LuaInterpreter {
    * skips the instruction and continues there (the hook ran a trace for it).
    */
   recorder: ((event: InstructionEvent) => ResumePoint | void) | null = null;
+  /** A trace is running (the collector waits until it exits). */
+  private inTrace = false;
 
   // Interpreter state (valid whenever control is outside the dispatch loop). Internal to the package.
   base: number = STACK_BASE + 16;
@@ -209,6 +218,7 @@ export class LuaInterpreter {
     this.heap.exhausted = () => {
       throw new LuaThrow(this.heap.memoryError);
     };
+    this.heap.pressure = () => this.collectIfSafe();
     this.budget = this.maxInstructions;
     if (options.jitOptions) this.jit.applyList(options.jitOptions, '-O');
     this.hot = new HotCounters(this.jit.params.hotloop);
@@ -225,6 +235,7 @@ export class LuaInterpreter {
     const limit = options.maxMemory ?? DEFAULT_MAX_MEMORY;
     if (this.heap.bytes > limit) throw new LuaRuntimeError('memory budget', `cannot create state: not enough memory (the base state takes ${this.heap.bytes} bytes)`);
     this.heap.limit = limit;
+    this.heap.threshold = MIN_GC_THRESHOLD;
   }
 
   /** Bytecodes executed so far. */
@@ -468,7 +479,26 @@ export class LuaInterpreter {
   enterTrace(traceNo: number, proto: Proto, pc: number, base: number): void {
     const hook = this.hooks.enterTrace;
     if (hook === undefined) throw this.runtimeError(`trace ${traceNo} reached but no JIT is attached`);
-    this.resumeAt(hook({ traceNo, proto, pc, base }));
+    this.inTrace = true;
+    let resume: ResumePoint;
+    try {
+      resume = hook({ traceNo, proto, pc, base });
+    } finally {
+      this.inTrace = false;
+    }
+    this.resumeAt(resume);
+  }
+
+  /**
+   * Collects (gc.ts) unless a trace is being recorded (its constants are not in the mcode area
+   * yet). Inside a trace (a helper call allocating) the trace's registers and the host C stack
+   * (its spill slots) are scanned too.
+   */
+  collectIfSafe(): void {
+    if (this.recorder !== null || (this.inTrace && !this.hooks.traceRegisters)) return;
+    const scanned: readonly string[] = [REGIONS.luaStack.name, REGIONS.coroutineStacks.name, REGIONS.global.name, REGIONS.mcode.name, REGIONS.cStack.name];
+    const roots = this.mem.regions().filter((r) => scanned.includes(r.name)).map((r) => ({ start: r.address, end: r.address + r.size }));
+    collectGarbage(this.heap, this.mem, roots, this.inTrace ? this.hooks.traceRegisters!() : []);
   }
 
   despecialize(proto: Proto, pc: number): void {

@@ -68,7 +68,10 @@ export class LuaStack {
     else if (v === undefined) mem.write64Halves(a, PRI_LO, NIL_HI);
     else if (v === false) mem.write64Halves(a, PRI_LO, FALSE_HI);
     else if (v === true) mem.write64Halves(a, PRI_LO, TRUE_HI);
-    else mem.write64Halves(a, v.handle, tagOf(v));
+    else {
+      if (v instanceof LuaTable && v.swept) this.heap.revive(v);
+      mem.write64Halves(a, v.handle, tagOf(v));
+    }
   }
 
   setNil(a: number): void {

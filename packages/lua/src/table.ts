@@ -10,6 +10,9 @@ export interface MemoryAccount {
 
 type Key = Exclude<LuaValue, undefined>;
 
+/** A GCtab's size, charged when a table is made. */
+export const TABLE_BYTES = 64;
+
 /** The empty hash part every table shares until it stores a key there (never written). */
 const NO_KEYS: Key[] = [];
 const NO_VALUES: LuaValue[] = [];
@@ -25,6 +28,10 @@ export class LuaTable {
   private index: Map<Key, number> = NO_INDEX;
   /** setmetatable's table, or null. */
   metatable: LuaTable | null = null;
+  /** Bytes this table is charged: its header and every slot and node it grew. */
+  bytes = TABLE_BYTES;
+  /** Swept by the collector (gc.ts): its handle is free until the table is stored somewhere again. */
+  swept = false;
 
   constructor(
     readonly handle: number,
@@ -40,6 +47,20 @@ export class LuaTable {
     if (key === undefined) return undefined;
     const slot = this.index.get(key);
     return slot === undefined ? undefined : this.vals[slot];
+  }
+
+  /** Charges growth; a swept table's growth is charged when it comes back. */
+  private grow(bytes: number): void {
+    if (!this.swept) this.account.charge(bytes);
+    this.bytes += bytes;
+  }
+
+  /** Calls `visit` with every key, value and the metatable (the collector's mark phase). */
+  forEachReference(visit: (v: LuaValue) => void): void {
+    for (const v of this.arr) visit(v);
+    for (const k of this.keys) visit(k);
+    for (const v of this.vals) visit(v);
+    if (this.metatable) visit(this.metatable);
   }
 
   getInt(n: number): LuaValue {
@@ -60,7 +81,7 @@ export class LuaTable {
           this.setHash(key, value);
           return;
         }
-        this.account.charge(8);
+        this.grow(8);
         this.arr.push(value);
         this.migrateFromHash();
         return;
@@ -76,7 +97,7 @@ export class LuaTable {
       return;
     }
     if (value === undefined) return;
-    this.account.charge(24);
+    this.grow(24);
     if (this.index === NO_INDEX) {
       this.index = new Map();
       this.keys = [];

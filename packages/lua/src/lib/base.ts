@@ -8,7 +8,7 @@ import { argTypeName, checkAny, checkInt, checkNumber, checkString, checkTable, 
 import { loadChunk } from './load';
 import type { Library } from './library';
 
-/** collectgarbage's options and what each answers (nothing is ever collected here). */
+/** collectgarbage's options ('collect' runs the collector, gc.ts; the others only answer). */
 const GC_OPTIONS = new Set(['collect', 'stop', 'restart', 'count', 'step', 'setpause', 'setstepmul', 'isrunning']);
 
 export const baseLibrary: Library = (vm) => {
@@ -188,6 +188,7 @@ export const baseLibrary: Library = (vm) => {
             const kb = vm.memoryInUse() / 1024;
             return [kb, Math.floor(kb)];
           }
+          case 'collect': vm.collectIfSafe(); return 0;
           case 'step': return false;
           case 'isrunning': return gcSettings.running;
           case 'stop': gcSettings.running = false; return 0;
