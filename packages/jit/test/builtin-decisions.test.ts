@@ -7,8 +7,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { LuaInterpreter, compileLua } from '@tracesim/lua';
-import { compareJvLogs, parseJvLog, TracingJit } from '../src';
+import { runDecisionProgram } from './support/decision-run';
 
 const DIR = path.join(__dirname, '../../../fixtures/decisions/builtins');
 const programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.lua')).sort();
@@ -19,19 +18,6 @@ const NOT_YET_RECORDED: Readonly<Record<string, string>> = {
   ff_table_remove: 'the removed value\'s type is only known after the table has changed',
 };
 
-function run(file: string) {
-  const lines: string[] = [];
-  let output = '';
-  const jit = new TracingJit({ policy: 'luajit-2022', log: (l) => lines.push(l) });
-  const vm = new LuaInterpreter({ output: (t) => (output += t), jit: true, hooks: jit.hooks });
-  jit.attach(vm);
-  vm.run(compileLua(fs.readFileSync(path.join(DIR, file), 'latin1'), file));
-  const name = file.replace(/\.lua$/, '');
-  const expected = parseJvLog(fs.readFileSync(path.join(DIR, `${name}.jv`), 'latin1'), `${name}.jv`).traces.map((t) => t.entry);
-  const actual = parseJvLog(lines.map((l) => l + '\n').join(''), 'tracesim').traces.map((t) => t.entry);
-  return { name, output, comparison: compareJvLogs(expected, actual) };
-}
-
 test('there is a program for every line of builtins.txt', () => {
   const listed = fs.readFileSync(path.join(DIR, 'builtins.txt'), 'latin1').split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   expect(programs).toHaveLength(listed.length);
@@ -39,7 +25,7 @@ test('there is a program for every line of builtins.txt', () => {
 });
 
 test.each(programs)('%s: the -jv log is LuaJIT 2.1.0-beta3\'s and the output is luajit -joff\'s', (file) => {
-  const { name, output, comparison } = run(file);
+  const { name, output, comparison } = runDecisionProgram(DIR, file);
   expect(output).toBe(fs.readFileSync(path.join(DIR, `${name}.out`), 'latin1'));
   if (NOT_YET_RECORDED[name]) expect(comparison.summary.identical).toBe(false);
   else expect([file, comparison.rows.filter((r) => r.status !== 'agree')]).toEqual([file, []]);

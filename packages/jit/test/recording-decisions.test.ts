@@ -8,8 +8,7 @@
 
 import * as fs from 'fs';
 import * as path from 'path';
-import { LuaInterpreter, compileLua } from '@tracesim/lua';
-import { compareJvLogs, parseJvLog, TracingJit } from '../src';
+import { runDecisionProgram } from './support/decision-run';
 
 const DIR = path.join(__dirname, '../../../fixtures/decisions');
 const programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.lua')).sort();
@@ -22,17 +21,8 @@ test('there is a program for every link kind and abort reason the recorder decid
 });
 
 test.each(programs)('%s: the -jv log agrees with LuaJIT 2.1.0-beta3', (file) => {
-  const lines: string[] = [];
-  let output = '';
-  const jit = new TracingJit({ policy: 'luajit-2022', log: (l) => lines.push(l) });
-  const vm = new LuaInterpreter({ output: (t) => (output += t), jit: true, hooks: jit.hooks });
-  jit.attach(vm);
-  vm.run(compileLua(fs.readFileSync(path.join(DIR, file), 'latin1'), file));
-  const name = file.replace(/\.lua$/, '');
-  const expected = parseJvLog(fs.readFileSync(path.join(DIR, `${name}.jv`), 'latin1'), `${name}.jv`).traces.map((t) => t.entry);
-  const actual = parseJvLog(lines.map((l) => l + '\n').join(''), 'tracesim').traces.map((t) => t.entry);
-  const { rows, summary } = compareJvLogs(expected, actual);
-  expect([file, rows.filter((r) => r.status !== 'agree')]).toEqual([file, []]);
-  expect(summary.identical).toBe(true);
+  const { output, comparison } = runDecisionProgram(DIR, file);
+  expect([file, comparison.rows.filter((r) => r.status !== 'agree')]).toEqual([file, []]);
+  expect(comparison.summary.identical).toBe(true);
   expect(output.length).toBeGreaterThan(0);
 });

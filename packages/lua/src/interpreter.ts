@@ -83,6 +83,9 @@ export interface ResumePoint {
   readonly ins?: number;
 }
 
+/** The regions whose TValues the collector marks from (stacks, global page, trace constants, spill slots). */
+const GC_ROOT_REGIONS: ReadonlySet<string> = new Set([REGIONS.luaStack.name, REGIONS.coroutineStacks.name, REGIONS.global.name, REGIONS.mcode.name, REGIONS.cStack.name]);
+
 export interface InterpreterHooks {
   onHotLoop?(event: HotEvent): void;
   onHotCall?(event: HotEvent): void;
@@ -496,8 +499,7 @@ export class LuaInterpreter {
    */
   collectIfSafe(): void {
     if (this.recorder !== null || (this.inTrace && !this.hooks.traceRegisters)) return;
-    const scanned: readonly string[] = [REGIONS.luaStack.name, REGIONS.coroutineStacks.name, REGIONS.global.name, REGIONS.mcode.name, REGIONS.cStack.name];
-    const roots = this.mem.regions().filter((r) => scanned.includes(r.name)).map((r) => ({ start: r.address, end: r.address + r.size }));
+    const roots = this.mem.regions().filter((r) => GC_ROOT_REGIONS.has(r.name)).map((r) => ({ start: r.address, end: r.address + r.size }));
     collectGarbage(this.heap, this.mem, roots, this.inTrace ? this.hooks.traceRegisters!() : []);
   }
 
