@@ -4,10 +4,10 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, REGIONS, TABLE_HEADER, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
+  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, IRFL_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
   type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
@@ -29,6 +29,8 @@ import { formatMcodeLine } from './jdump-syntax';
 const RSP = 4;
 const RDX_BASE = 2;
 const R14_DISPATCH = 14;
+/** The table-header fields FLOAD reads (machine's TABLE_HEADER), by IRFL name. */
+const TABLE_FIELDS: Readonly<Record<string, number>> = { 'tab.asize': TABLE_HEADER.asize, 'tab.hmask': TABLE_HEADER.hmask };
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
 const SLOT_BYTES = 8;
@@ -205,6 +207,7 @@ class TraceCodegen {
     const op = ins.op;
     if (op === 'SLOAD') return this.sload(ins, i);
     if (op === 'XLOAD') return this.xload(ins, i);
+    if (op === 'FLOAD') return this.fload(ins, i);
     if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
     if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
     switch (op) {
@@ -249,6 +252,23 @@ class TraceCodegen {
     const [address] = this.sources(ins, i);
     if (address.kind !== 'reg') throw new AsmError(this.where(i), 'XLOAD needs an address in a register');
     this.loadTValue(ins, i, repr, (width, extra = 0) => mem(address.reg, extra, width), ins.guard, false);
+  }
+
+  /**
+   * FLOAD tab.asize / tab.hmask: the table's TValue carries its GC handle, and its header sits at
+   * tableHeaders.base + 8 × handle, reached from DISPATCH (r14) with the handle as index.
+   */
+  private fload(ins: IRIns, i: number): void {
+    const field = IRFL_NAMES[ins.op2];
+    const offset = TABLE_FIELDS[field];
+    if (offset === undefined || ins.type !== 'int') throw new AsmError(this.where(i), `FLOAD ${field} is not supported by the backend`);
+    const dest = this.alloc.ins[i].dest;
+    if (dest === undefined) return;
+    const [table] = this.sources(ins, i);
+    if (table.kind === 'reg') this.e.emit('mov', [gpr(TMP, 32), gpr(table.reg, 32)]);
+    else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
+    const header: Operand = { kind: 'mem', width: 32, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + offset };
+    this.e.emit('mov', [gpr(dest, 32), header]);
   }
 
   /** Loads the TValue at `at` as `repr`: optional type check (exit when it is not the IR type), optional exact int conversion. */

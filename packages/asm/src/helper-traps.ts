@@ -17,6 +17,7 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   tracesim_tick: 'helper_tick',
   tab_get: 'helper_tab_get',
   tab_set: 'helper_tab_set',
+  tab_newkey: 'helper_tab_newkey',
   tab_len: 'helper_tab_len',
   tab_new: 'helper_tab_new',
   lj_tab_dup: 'helper_tab_dup',

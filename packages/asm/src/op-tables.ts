@@ -38,7 +38,7 @@ export const NUM_ARITH: Partial<Record<ArithOp, string>> = {
 export const INT_COMPARE: Record<ComparisonOp, number> = {
   LT: COND.l, GE: COND.ge, LE: COND.le, GT: COND.g,
   ULT: COND.b, UGE: COND.ae, ULE: COND.be, UGT: COND.a,
-  EQ: COND.e, NE: COND.ne,
+  EQ: COND.e, NE: COND.ne, ABC: COND.a,
 };
 
 /**
@@ -55,6 +55,7 @@ export const NUM_COMPARE: Record<Exclude<ComparisonOp, 'EQ' | 'NE'>, { readonly 
   UGT: { swap: true, holds: COND.b },
   ULE: { swap: false, holds: COND.be },
   UGE: { swap: true, holds: COND.be },
+  ABC: { swap: true, holds: COND.b },
 };
 
 /** Bit masks num NEG and ABS apply with xorpd / andpd (16-byte constants). */

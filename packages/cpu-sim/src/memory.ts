@@ -87,6 +87,17 @@ export class Memory {
     this.forgetCaches();
   }
 
+  /**
+   * Forgets the pages made in [start, end) that `keep(pageBase)` does not keep: they read as
+   * zeros again and cost nothing until touched (the heap's dead table headers).
+   */
+  discardPages(start: number, end: number, keep: (pageBase: number) => boolean): void {
+    for (const [n, page] of this.pages) {
+      if (page.base >= start && page.base < end && !keep(page.base)) this.pages.delete(n);
+    }
+    this.forgetCaches();
+  }
+
   /** The page numbered `n`, made on first use when a region covers it. */
   private pageNumbered(n: number): Page | undefined {
     return this.pages.get(n) ?? this.materialize(n);

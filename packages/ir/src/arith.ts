@@ -96,7 +96,7 @@ export function evalCompare(op: ComparisonOp, type: NumericType, a: number, b: n
       case 'ULT': return ua < ub;
       case 'UGE': return ua >= ub;
       case 'ULE': return ua <= ub;
-      case 'UGT': return ua > ub;
+      case 'UGT': case 'ABC': return ua > ub;
       case 'EQ': return a === b;
       case 'NE': return a !== b;
     }
@@ -110,7 +110,7 @@ export function evalCompare(op: ComparisonOp, type: NumericType, a: number, b: n
     case 'ULT': return !(a >= b);
     case 'UGE': return !(a < b);
     case 'ULE': return !(a > b);
-    case 'UGT': return !(a <= b);
+    case 'UGT': case 'ABC': return !(a <= b);
     case 'EQ': return a === b;
     case 'NE': return a !== b;
   }
@@ -155,13 +155,13 @@ export function evalInt64Arith(op: ArithOp, type: 'i64' | 'u64', a: bigint, b: b
 
 /** A 64-bit comparison: LT/GE/LE/GT compare signed, the U forms unsigned (as x86's jl/jb after cmp). */
 export function evalInt64Compare(op: ComparisonOp, a: bigint, b: bigint): boolean {
-  const unsigned = op.startsWith('U');
+  const unsigned = op.startsWith('U') || op === 'ABC';
   const [x, y] = unsigned ? [BigInt.asUintN(64, a), BigInt.asUintN(64, b)] : [BigInt.asIntN(64, a), BigInt.asIntN(64, b)];
   switch (op) {
     case 'LT': case 'ULT': return x < y;
     case 'GE': case 'UGE': return x >= y;
     case 'LE': case 'ULE': return x <= y;
-    case 'GT': case 'UGT': return x > y;
+    case 'GT': case 'UGT': case 'ABC': return x > y;
     case 'EQ': return x === y;
     case 'NE': return x !== y;
   }

@@ -2,6 +2,7 @@
 // through constant folding and CSE of pure ops (both optional), constants are interned below the
 // bias, snapshots are taken at the next ref, and `finish` yields an immutable Trace.
 
+import { TableForwarding } from './table-forward';
 import { helperId, HELPERS } from './calls';
 import { ConstPool } from './constants';
 import { IrValidationError, traceLocation } from './errors';
@@ -66,6 +67,9 @@ export class TraceBuilder {
   instruction(ref: Ref): IRIns {
     return this.ins[insIndex(ref)];
   }
+
+  /** Table-load forwarding over the instructions built so far. */
+  readonly forwarding = new TableForwarding(this.ins, (ref) => this.pool.get(ref).type);
 
   typeOf(ref: Ref): IRTypeName {
     return isConstRef(ref) ? this.pool.get(ref).type : this.ins[insIndex(ref)].type;

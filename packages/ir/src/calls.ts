@@ -44,8 +44,11 @@ export const HOST_HELPERS = [
   // which the trace then loads with a type-checking XLOAD. Only the JIT runtime implements them.
   { name: 'tab_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
   { name: 'tab_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
+  // tab_newkey(t, key, value): a store of a key the table lacks (LuaJIT's NEWREF + HSTORE), which may rehash it.
+  { name: 'tab_newkey', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   { name: 'tab_len', args: ['i64'], result: 'num', effect: 'load' },
-  { name: 'tab_new', args: [], result: 'tab', effect: 'side' },
+  // tab_new(d): lj_tab_new1 with TNEW's D operand (array slots in bits 0..10, hash bits above).
+  { name: 'tab_new', args: ['int'], result: 'tab', effect: 'side' },
   /** TDUP: a copy of a constructor's template table (op1), which LuaJIT's backend also calls. */
   { name: 'lj_tab_dup', args: ['tab'], result: 'tab', effect: 'side' },
   /** Upvalue `idx` of a closure: the address of its TValue (the stack slot while open). */

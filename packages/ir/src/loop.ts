@@ -9,17 +9,20 @@
 //
 // Loads are forwarded as lj_opt_fwd does: in an iteration that stores nothing (no CALLS, no
 // XSTORE), a table or upvalue read (tab_get, tab_meta, tab_len, uv_get) with invariant operands,
-// the XLOAD of its result and the guards on it are invariant too, and are not copied.
+// the XLOAD of its result and the guards on it are invariant too, and are not copied. A table's
+// sizes (FLOAD tab.asize/tab.hmask) are invariant in an iteration that stores no new key.
 
 import { TraceBuilder, type BuilderOptions } from './builder';
 import { IrValidationError, LoopTypeInstability, traceLocation } from './errors';
 import { HELPERS } from './calls';
+import { callArguments } from './queries';
 import { opInfo } from './opcodes';
 import { insIndex, insRef, isConstRef, type Ref } from './refs';
 import type { SnapEntry, Snapshot, Trace } from './trace';
 
 /** Helper reads whose result only a store can change (LuaJIT forwards HLOAD, ALOAD, ULOAD and lj_tab_len). */
 const FORWARDED_LOADS: ReadonlySet<string> = new Set(['tab_get', 'tab_meta', 'tab_len', 'uv_get']);
+
 
 export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace {
   const loopSnap = trace.snapshots[trace.snapshots.length - 1];
@@ -52,6 +55,8 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
   };
   let guardSince = true;
   const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE');
+  /** XLOADs of forwarded helper loads: their value is substituted, so they are not copied. */
+  const skipped = new Set<Ref>();
 
   // Body: copy-substitute instructions and snapshots (#0 describes the trace entry: not copied).
   let copySnap = 1;
@@ -80,6 +85,14 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     const info = opInfo(ins.op);
     const op1 = info.op1 === 'ref' ? S(ins.op1) : ins.op1;
     const op2 = info.op2 === 'ref' ? S(ins.op2) : ins.op2;
+    const forwarded = forwardedRead(trace, i, b, S);
+    if (forwarded !== undefined) {
+      // The value is known from an earlier access in the loop or the pre-roll: no load, no guard.
+      subst.set(forwarded.xload ?? ref, read(forwarded.value));
+      if (forwarded.xload !== undefined) skipped.add(forwarded.xload);
+      return;
+    }
+    if (skipped.has(ref)) return;
     const forwardedLoad = storesNothing && (ins.op === 'XLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name)));
     const pure = info.kind === 'N' || info.kind === 'R' || forwardedLoad;
     if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
@@ -107,4 +120,25 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
   for (const left of carried) b.phi(left, S(left));
   if (insIndex(b.nextRef) > 0xffff) throw new IrValidationError(traceLocation(trace.number), 'trace too long after the LOOP pass');
   return { ...b.finish(trace.link.kind, trace.link.target), ...(trace.spadjust !== undefined ? { spadjust: trace.spadjust } : {}) };
+}
+
+/**
+ * A table read of the pre-roll (a tab_get or tab_meta call with its XLOAD, or an FLOAD of a
+ * table size) whose copy the body would not need: the value an earlier access of the same table
+ * and key, in the body so far or the pre-roll, leaves (table-forward.ts).
+ */
+function forwardedRead(trace: Trace, i: number, b: TraceBuilder, S: (ref: Ref) => Ref): { value: Ref; xload?: Ref } | undefined {
+  const ins = trace.ins[i];
+  if (ins.op === 'FLOAD') {
+    const value = b.forwarding.field(S(ins.op1), ins.op2);
+    return value === undefined ? undefined : { value };
+  }
+  const name = ins.op === 'CALLL' ? HELPERS[ins.op2]?.name : undefined;
+  if (name !== 'tab_get' && name !== 'tab_meta') return undefined;
+  const xloadAt = trace.ins.findIndex((x, j) => j > i && x.op === 'XLOAD' && x.op1 === insRef(i));
+  if (xloadAt < 0) return undefined;
+  const type = trace.ins[xloadAt].type;
+  const args = callArguments(trace, ins.op1).map(S);
+  const value = name === 'tab_get' ? b.forwarding.value(args[0], args[1], type) : b.forwarding.metatable(args[0], type);
+  return value === undefined ? undefined : { value, xload: insRef(xloadAt) };
 }

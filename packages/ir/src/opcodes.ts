@@ -164,8 +164,8 @@ export function opInfo(name: IROpName): OpInfo {
   return OP_INFO.get(name) as OpInfo;
 }
 
-/** Comparison guards whose instruction type names the operand type (LT … NE). */
-export const COMPARISON_OPS = ['LT', 'GE', 'LE', 'GT', 'ULT', 'UGE', 'ULE', 'UGT', 'EQ', 'NE'] as const;
+/** Comparison guards whose instruction type names the operand type; ABC (array bounds check, `ABC asize index`) holds as UGT does. */
+export const COMPARISON_OPS = ['LT', 'GE', 'LE', 'GT', 'ULT', 'UGE', 'ULE', 'UGT', 'EQ', 'NE', 'ABC'] as const;
 export type ComparisonOp = (typeof COMPARISON_OPS)[number];
 
 /** Two-operand arithmetic whose operands share the result type. */

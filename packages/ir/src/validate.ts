@@ -129,8 +129,10 @@ class TraceChecker {
     } else if (op === 'NEG' || op === 'ABS') {
       this.expectType(ref, 'operand 1', ins.op1, type, op);
     } else if ((COMPARISON_OPS as readonly string[]).includes(op)) {
-      this.expectType(ref, 'operand 1', ins.op1, type, op);
-      this.expectType(ref, 'operand 2', ins.op2, type, op);
+      // An invariant bounds check is typed p32 (rec_idx_abc) but compares int sizes and indexes.
+      const operands = op === 'ABC' && type === 'p32' ? 'int' : type;
+      this.expectType(ref, 'operand 1', ins.op1, operands, op);
+      this.expectType(ref, 'operand 2', ins.op2, operands, op);
     } else if (op === 'CONV') {
       const conv = decodeConv(ins.op2);
       if (conv.dst !== type) this.error(ref, `CONV ${conv.dst}.${conv.src} must have type ${conv.dst}, not ${type}`);

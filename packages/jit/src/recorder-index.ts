@@ -8,6 +8,7 @@ import { HELPERS, REF_NIL, isConstRef, type Ref } from '@tracesim/ir';
 import { LuaString, LuaTable, type LuaValue, type OpName } from '@tracesim/lua';
 import { LoopRecorder } from './recorder-loops';
 import { luaType, nyi, type RecordOutcome } from './recorder-base';
+import type { KeyPart } from './recorder-shape';
 
 /** LJ_MAX_IDXCHAIN: how many __index/__newindex tables a lookup may follow. */
 const MAX_INDEX_CHAIN = 100;
@@ -53,6 +54,10 @@ export abstract class IndexRecorder extends LoopRecorder {
 
   /** Loads a helper-result cell with a type guard for the value the lookup sees now. */
   private load(helper: 'tab_get' | 'tab_meta', args: Ref[], value: LuaValue): Ref {
+    // An earlier access of the same table and key may already know the value (lj_opt_fwd_hload).
+    const type = luaType(value);
+    const known = helper === 'tab_get' ? this.b.forwarding.value(args[0], args[1], type) : this.b.forwarding.metatable(args[0], type);
+    if (known !== undefined) return known;
     const ref = this.b.emit('XLOAD', luaType(value), this.b.call(helper, args), 0, true)!;
     this.guardSince = true;
     return ref;
@@ -79,6 +84,11 @@ export abstract class IndexRecorder extends LoopRecorder {
     return true;
   }
 
+  /** Whether a __newindex may apply to a missing key of `t` (lj_record_idx's hasmm: then the value gets a nil guard instead). */
+  private newindexApplies(t: LuaTable): boolean {
+    return t.metatable !== null && t.metatable.get(this.vm.heap.str('__newindex')) !== undefined;
+  }
+
   /** Field `name` of a metatable, guarded by type (and by identity for a table). */
   private metamethod(mt: LuaTable, name: '__index' | '__newindex'): LuaValue {
     const key = this.vm.heap.str(name);
@@ -96,7 +106,9 @@ export abstract class IndexRecorder extends LoopRecorder {
       let mt: LuaTable | null;
       if (t instanceof LuaTable && this.b.typeOf(ref) === 'tab') {
         const raw = t.get(keyValue);
-        const value = this.load('tab_get', [ref, key], raw);
+        // An empty hash part holds nothing: the key's value is nil without a lookup (niltv).
+        const part = this.keyPart(ref, t, key, keyValue);
+        const value = part === 'empty-hash' ? REF_NIL : this.load('tab_get', [ref, key], raw);
         if (raw !== undefined || (mt = this.metatable(ref, t)) === null) {
           this.set(a, value);
           return { kind: 'continue' };
@@ -128,13 +140,21 @@ export abstract class IndexRecorder extends LoopRecorder {
       // A NaN key is an error the interpreter raises: leave the trace for it.
       this.guard('EQ', 'num', key, key);
     }
+    let part: KeyPart = 'hash';
     for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
       if (!(t instanceof LuaTable) || this.b.typeOf(ref) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
+      part = this.keyPart(ref, t, key, keyValue);
+      if (part === 'hash' && keyValue !== undefined && !t.hasNode(keyValue as never) && !this.newindexApplies(t)) {
+        // The key is not in the hash part (HREF gives niltv): guard that it stays absent.
+        this.load('tab_get', [ref, key], undefined);
+      }
+      const old = t.get(keyValue);
+      // A key the trace saw non-nil needs no check (lj_opt_fwd_wasnonnil): no __newindex can apply.
+      if (old !== undefined && this.b.forwarding.value(ref, key, luaType(old)) !== undefined) break;
       if (t.metatable === null) {
         this.metatable(ref, t);
         break;
       }
-      const old = t.get(keyValue);
       if (old !== undefined) {
         // The key is present: no __newindex applies while it stays so.
         this.load('tab_get', [ref, key], old);
@@ -149,7 +169,8 @@ export abstract class IndexRecorder extends LoopRecorder {
       if (loop === MAX_INDEX_CHAIN - 1) throw nyi('IDXLOOP');
     }
     // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
-    this.b.call('tab_set', [ref, key, value]);
+    const isNew = part !== 'array' && !(t as LuaTable).hasNode(keyValue as never);
+    this.b.call(isNew ? 'tab_newkey' : 'tab_set', [ref, key, value]);
     this.needsnap = true;
     return { kind: 'continue' };
   }

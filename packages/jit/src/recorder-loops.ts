@@ -7,7 +7,8 @@ import { REF_NIL, SLOAD, isConstRef, type ComparisonOp, type Ref } from '@traces
 import { BC, LuaFunction, LuaTable, MODE_A, OP_NAMES, forContinues, forCountsUp, forEnters, insA, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { ITYPE, primitiveWords } from '@tracesim/machine';
 import { compiledLoopLink, formatAbortMessage, interpretedLoopLink } from './manager';
-import { Abort, luaType, nyi, RecorderBase, type RecordOutcome, type RecordStart } from './recorder-base';
+import { Abort, luaType, nyi, type RecordOutcome, type RecordStart } from './recorder-base';
+import { TableShapeRecorder } from './recorder-shape';
 
 const NIL_HI = primitiveWords(ITYPE.nil).hi;
 
@@ -40,7 +41,7 @@ function loopRange(proto: Proto, pc: number): { min: number; bytes: number } | u
 }
 
 /** The loop bytecodes; the bytecode layer (Recorder) supplies calls. */
-export abstract class LoopRecorder extends RecorderBase {
+export abstract class LoopRecorder extends TableShapeRecorder {
   /** A loop root's bytecode (bc_min, bc_extent), as addresses: leaving it at the start level is LLEAVE. */
   protected readonly loopRange?: { readonly min: number; readonly bytes: number };
 
@@ -199,9 +200,11 @@ export abstract class LoopRecorder extends RecorderBase {
     if (!(table instanceof LuaTable) || this.b.typeOf(this.get(a + 2)) !== 'tab') throw nyi('NYIFFU', iterator.name);
     const key = this.b.arith('ADD', 'num', this.getNum(a + 3), this.b.knum(1));
     const keyValue = this.num(a + 3) + 1;
-    const type = luaType(table.get(keyValue as never));
-    const cell = this.b.call('tab_get', [this.get(a + 2), key]);
-    const value = this.b.emit('XLOAD', type, cell, 0, true)!;
+    const raw = table.get(keyValue as never);
+    const type = luaType(raw);
+    // recff_ipairs_aux looks the key up as lj_record_idx does (raw: no metatable).
+    const part = this.keyPart(this.get(a + 2), table, key, keyValue);
+    const value = part === 'empty-hash' ? REF_NIL : this.b.emit('XLOAD', type, this.b.call('tab_get', [this.get(a + 2), key]), 0, true)!;
     this.guardSince = true;
     this.returnValues(a, nres, type === 'nil' ? [] : [key, value]);
     return { kind: 'continue' };

@@ -27,9 +27,9 @@ const ARITH_VV: Partial<Record<OpName, ArithOp>> = { ADDVV: 'ADD', SUBVV: 'SUB',
  * ISLT etc.: the IR comparison that holds when the interpreter takes the jump. ISGE and ISGT
  * mean "not <" and "not <=", so they are unordered (LuaJIT: ISGE/ISGT are unordered).
  */
-const COMPARE: Partial<Record<OpName, ComparisonOp>> = { ISLT: 'LT', ISGE: 'UGE', ISLE: 'LE', ISGT: 'UGT' };
+const COMPARE: Partial<Record<OpName, Exclude<ComparisonOp, 'ABC'>>> = { ISLT: 'LT', ISGE: 'UGE', ISLE: 'LE', ISGT: 'UGT' };
 /** For numbers, "not (a OP b)" is the unordered opposite (LuaJIT flips IR_LT^5 etc.). */
-const NEGATED: Record<ComparisonOp, ComparisonOp> = {
+const NEGATED: Record<Exclude<ComparisonOp, 'ABC'>, ComparisonOp> = {
   LT: 'UGE', GE: 'ULT', LE: 'UGT', GT: 'ULE', ULT: 'GE', UGE: 'LT', ULE: 'GT', UGT: 'LE', EQ: 'NE', NE: 'EQ',
 };
 /** What type() answers for a value of each IR type. */
@@ -115,7 +115,7 @@ export class Recorder extends CdataRecorder {
         this.set(a, this.raw(this.bitsOf(this.vm.constantsOf(proto).kgc[d] as LuaCdata), 'cdt'));
         return { kind: 'continue' };
       case 'TNEW':
-        this.set(a, this.b.call('tab_new', []));
+        this.set(a, this.b.call('tab_new', [this.b.kint(d)]));
         return { kind: 'continue' };
       case 'TDUP': {
         const handle = templateHandle(this.vm, this.vm.constantsOf(proto).kgc[d] as TemplateTable);

@@ -26,11 +26,13 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
-  cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', (c) => {
-    const key = argValue(c, 1);
-    table(c, 0).set(key as never, argValue(c, 2));
-    return { kind: 'return' };
-  });
+  const store = (c: Cpu) => {
+    table(c, 0).set(argValue(c, 1) as never, argValue(c, 2));
+    return { kind: 'return' } as const;
+  };
+  cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', store);
+  // A new key: the same store, which may rehash the table (the recorder knows it may).
+  cpu.mapTrap(trapAddress('helper_tab_newkey'), 'helper_tab_newkey', store);
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
     c.state.setXmmDouble(0, table(c, 0).length());
     return { kind: 'return' };
@@ -96,11 +98,12 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_ff_call_side'), 'helper_ff_call_side', callBuiltin);
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
-    returnValue(c, vm.heap.table());
+    const d = Number(arg(c, 0));
+    returnValue(c, vm.heap.table(d & 0x7ff, d >>> 11));
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_dup'), 'helper_tab_dup', (c) => {
-    const template = templateOf(vm, table(c, 0));
+    const template = templateOf(table(c, 0));
     if (!template) throw new ReplayInputError('lj_tab_dup', 'the argument is not a TDUP template of this program');
     returnValue(c, vm.duplicate(template));
     return { kind: 'return' };

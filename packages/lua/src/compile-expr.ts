@@ -14,6 +14,7 @@ import type { TemplateTable } from './proto';
 import { ScopeCompiler } from './scopes';
 import { decodeStringLiteral } from './strlit';
 import { CTYPE_NAMES, wrap } from './ctype';
+import { hsize2hbits } from './table-sizing';
 
 export type Expr = ast.Expression;
 
@@ -274,6 +275,7 @@ export abstract class ExprCompiler extends ScopeCompiler {
     // TNEW/TDUP is emitted before the '{' is read (expr_table): at the previous token's line.
     this.line = this.lineBefore((node as { range?: [number, number] }).range![0], node.loc!.start.line);
     let template: Array<[number | string | boolean, number | string | boolean | null]> | null = null;
+    let tableSizes: { asize: number; hbits: number; narr: number } | null = null;
     let vcall = false, needarr = false;
     let narr = 1;
     let nhash = 0;
@@ -307,7 +309,9 @@ export abstract class ExprCompiler extends ScopeCompiler {
       if (isk(key) && key.k !== VKNIL && (key.k === VKSTR || iskNojump(val))) {
         if (!template) {
           template = [];
-          const kidx = this.constGc({ kind: 'template', entries: template } as TemplateTable);
+          // lj_tab_new(needarr ? narr : 0, hsize2hbits(nhash)) with the counts so far.
+          tableSizes = { asize: needarr ? narr : 0, hbits: hsize2hbits(nhash), narr: 0 };
+          const kidx = this.constGc({ kind: 'template', entries: template, sizes: tableSizes } as TemplateTable);
           fs.bc[pc] = insAD(BC.TDUP, freg - 1, kidx);
         }
         vcall = false;
@@ -347,6 +351,8 @@ export abstract class ExprCompiler extends ScopeCompiler {
     } else {
       e.k = VNONRELOC;
     }
+    // The template's array part is grown to the constructor's items at the end (lj_tab_reasize).
+    if (tableSizes) tableSizes.narr = needarr ? narr : 0;
     if (!template) {
       let n = narr;
       if (!needarr) n = 0;
@@ -386,12 +392,6 @@ export abstract class ExprCompiler extends ScopeCompiler {
     }
   }
 
-}
-
-function hsize2hbits(s: number): number {
-  if (s === 0) return 0;
-  if (s === 1) return 1;
-  return 1 + (31 - Math.clz32(s - 1));
 }
 
 function stringValue(node: ast.StringLiteral): string {

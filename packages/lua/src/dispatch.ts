@@ -266,9 +266,12 @@ export function dispatch(vm: LuaInterpreter): void {
           stack.set(base + 8 * a, vm.newClosure(child, cl, base));
           break;
         }
-        case BC.TNEW:
-          stack.set(base + 8 * a, vm.heap.table());
+        case BC.TNEW: {
+          // D: array slots in the low 11 bits, hash bits above (expr_table's TNEW operand).
+          const d = ins >>> 16;
+          stack.set(base + 8 * a, vm.heap.table(d & 0x7ff, d >>> 11));
           break;
+        }
         case BC.TDUP:
           stack.set(base + 8 * a, vm.duplicate(kgc[ins >>> 16] as TemplateTable));
           break;

@@ -68,18 +68,34 @@ export class Heap {
     return found;
   }
 
-  table(): LuaTable {
+  /** lj_tab_new: a table with `asize` array slots and 2^hbits nodes (hbits 0: no hash part). */
+  table(asize = 0, hbits = 0): LuaTable {
     this.charge(TABLE_BYTES);
-    const t = new LuaTable(this.objects.length, this);
+    const t = new LuaTable(this.objects.length, this, asize, hbits);
     this.objects.push(t);
     this.tables.push(t);
     return t;
+  }
+
+  /** A table the collector never frees: a constructor's template, a constant of its prototype. */
+  constantTable(asize: number, hbits: number): LuaTable {
+    const t = new LuaTable(this.objects.length, this, asize, hbits);
+    this.objects.push(t);
+    return t;
+  }
+
+  /** Told when a table's asize or hmask changes (the interpreter writes the table's header). */
+  onReshape: (t: LuaTable) => void = () => {};
+
+  reshaped(t: LuaTable): void {
+    this.onReshape(t);
   }
 
   /** A swept table stored again: its handle is its own once more and its bytes count again. */
   revive(t: LuaTable): void {
     t.swept = false;
     this.objects[t.handle] = t;
+    this.onReshape(t);
     this.bytes += t.bytes;
     if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
     this.tables.push(t);

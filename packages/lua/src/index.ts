@@ -25,3 +25,4 @@ export { runLua } from './run';
 export { forCountsUp, forEnters, forContinues } from './forloop';
 export type { RunOptions, RunResult } from './run';
 export { readLuaSource } from './source';
+export { MAX_ASIZE } from './table-sizing';

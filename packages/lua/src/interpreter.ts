@@ -25,6 +25,7 @@ import { FRAME_C, FRAME_CONT, FRAME_DELTA_MASK, FRAME_VARG, LuaStack, frameType,
 import { slotName } from './slotname';
 import { stackLevel } from './stack-levels';
 import { LuaTable } from './table';
+import { discardDeadHeaders, mapTableHeaders, writeTableHeader } from './table-headers';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, Upvalue, typeName } from './value';
 import type { BuiltinCall, LuaValue } from './value';
 import { cdataToString } from './lib/ffi-arith';
@@ -202,6 +203,8 @@ export class LuaInterpreter {
   private readonly maxInstructions: number;
   private nextBytecode = REGIONS.bytecode.base;
   private readonly constants = new Map<Proto, LoadedConstants>();
+  /** Each constructor template's table (templateTable), made on its first TDUP. */
+  private readonly templates = new WeakMap<TemplateTable, LuaTable>();
   /** ResumePoint.ins, waiting to run in place of the next instruction fetched. */
   private pendingIns: number | undefined;
   private outBuf: string[] = [];
@@ -212,6 +215,8 @@ export class LuaInterpreter {
     const stackRegion = REGIONS.luaStack;
     if (!this.mem.isMapped(stackRegion.base)) this.mem.map(stackRegion.base, stackRegion.size, 'rw', stackRegion.name);
     this.stack = new LuaStack(this.mem, this.heap);
+    mapTableHeaders(this.mem);
+    this.heap.onReshape = (t) => writeTableHeader(this.mem, t);
     this.output = options.output;
     this.errorOutput = options.errorOutput ?? (() => undefined);
     this.hooks = options.hooks ?? {};
@@ -501,6 +506,7 @@ export class LuaInterpreter {
     if (this.recorder !== null || (this.inTrace && !this.hooks.traceRegisters)) return;
     const roots = this.mem.regions().filter((r) => GC_ROOT_REGIONS.has(r.name)).map((r) => ({ start: r.address, end: r.address + r.size }));
     collectGarbage(this.heap, this.mem, roots, this.inTrace ? this.hooks.traceRegisters!() : []);
+    discardDeadHeaders(this.mem, this.heap.tables);
   }
 
   despecialize(proto: Proto, pc: number): void {
@@ -631,12 +637,28 @@ export class LuaInterpreter {
     }
   }
 
+  /** TDUP (lj_tab_dup): a copy of the constructor's template table, parts of the same sizes. */
   duplicate(template: TemplateTable): LuaTable {
     const t = this.heap.table();
-    for (const [key, value] of template.entries) {
-      if (value === null) continue;
-      t.set(typeof key === 'string' ? this.heap.str(key) : key, typeof value === 'string' ? this.heap.str(value) : value);
-    }
+    t.copyFrom(this.templateTable(template));
+    return t;
+  }
+
+  /**
+   * The template GCtab the parser would have built (expr_table): made with the sizes known at
+   * its first constant key, filled key by key through lj_tab_set (which may rehash), its array
+   * part grown to the constructor's items, and the keys of non-constant values left as dead nodes.
+   */
+  templateTable(template: TemplateTable): LuaTable {
+    let t = this.templates.get(template);
+    if (t) return t;
+    t = this.heap.constantTable(template.sizes.asize, template.sizes.hbits);
+    const value = (v: string | number | boolean) => (typeof v === 'string' ? this.heap.str(v) : v);
+    const keys = template.entries.map(([k]) => value(k));
+    template.entries.forEach(([, v], i) => t!.set(keys[i], v === null ? true : value(v)));
+    if (template.sizes.narr > 0 && t.asize < template.sizes.narr) t.reasize(template.sizes.narr - 1);
+    template.entries.forEach(([, v], i) => v === null && t!.set(keys[i], undefined));
+    this.templates.set(template, t);
     return t;
   }
 

@@ -7,6 +7,11 @@ export interface TemplateTable {
   readonly kind: 'template';
   /** Array part, index 0 = key 0 is unused except for `[0] = …` (LuaJIT keeps t[0] in the array). */
   readonly entries: ReadonlyArray<readonly [key: number | string | boolean, value: number | string | boolean | null]>;
+  /**
+   * The sizes the parser gave the template GCtab (expr_table): lj_tab_new(asize, hbits) when its
+   * first constant key was seen, then the array part grown to hold keys up to narr-1 (0: not grown).
+   */
+  readonly sizes: { readonly asize: number; readonly hbits: number; readonly narr: number };
 }
 
 /** A 64-bit integer literal (`5LL`, `5ULL`): KCDATA loads it. */

@@ -1,34 +1,49 @@
-// Lua tables on the host side: an array part (keys 1..n), an insertion-ordered hash part
-// whose dead keys stay in place, so next()/ITERN can walk both parts by a numeric index, and
-// a metatable. Each new array slot and hash node is charged to the heap's memory budget.
+// Lua tables on the host side, shaped as LuaJIT's GCtab: an array part of `asize` slots for the
+// integer keys 0..asize-1 and a hash part of hmask+1 nodes (none when hmask is 0), both sized as
+// lj_tab.c sizes them. A key that finds the hash part full rehashes the table (rehashtab): the
+// integer keys are counted and the array part becomes the largest power of two plus one that is
+// more than half full, the rest go to a new hash part. Nodes keep insertion order and dead keys
+// (stored nil) stay until the next rehash, so next()/ITERN walk both parts by one numeric index
+// as lj_tab_next does: array slots first, then nodes. A node's position is its insertion order,
+// not LuaJIT's hash order, and a new key always takes a free node (LuaJIT may reuse a dead main
+// node). The JIT reads asize and hmask from the table's header in emulated memory (heap.ts).
 import type { LuaValue } from './value';
+import { arrayCandidate, fls, hsize2hbits, KeyCensus } from './table-sizing';
 
 /** Where a table charges its growth (the Heap): 8 bytes per array slot, 24 per hash node (LuaJIT's TValue and Node). */
 export interface MemoryAccount {
   charge(bytes: number): void;
+  /** The table's asize or hmask changed (the heap writes its header). */
+  reshaped(t: LuaTable): void;
 }
 
 type Key = Exclude<LuaValue, undefined>;
 
 /** A GCtab's size, charged when a table is made. */
 export const TABLE_BYTES = 64;
+const SLOT_BYTES = 8;
+const NODE_BYTES = 24;
 
-/** The empty hash part every table shares until it stores a key there (never written). */
+/** The empty hash part every table shares until it gets nodes (never written). */
 const NO_KEYS: Key[] = [];
 const NO_VALUES: LuaValue[] = [];
 const NO_INDEX = new Map<Key, number>();
+const NO_SLOTS: LuaValue[] = [];
+
+/** -0 is stored as +0 (lj_tab_newkey). */
+const normalized = (key: Key): Key => (key === 0 ? 0 : key);
 
 export class LuaTable {
-  /** Array part: arr[i] holds t[i+1]. */
-  arr: LuaValue[] = [];
-  // The hash part starts as the shared empty one below and gets its own on the first key
-  // stored there: most tables are arrays or records never keyed, and a loop may make millions.
+  /** Array part: arr[k] holds t[k] for 0 <= k < asize. */
+  private arr: LuaValue[] = NO_SLOTS;
   private keys: Key[] = NO_KEYS;
   private vals: LuaValue[] = NO_VALUES;
   private index: Map<Key, number> = NO_INDEX;
+  /** Hash part mask: nodes - 1, or 0 without a hash part. */
+  hmask = 0;
   /** setmetatable's table, or null. */
   metatable: LuaTable | null = null;
-  /** Bytes this table is charged: its header and every slot and node it grew. */
+  /** Bytes this table is charged: its header, its slots and its nodes. */
   bytes = TABLE_BYTES;
   /** Swept by the collector (gc.ts): its handle is free until the table is stored somewhere again. */
   swept = false;
@@ -36,12 +51,25 @@ export class LuaTable {
   constructor(
     readonly handle: number,
     private readonly account: MemoryAccount,
-  ) {}
+    asize = 0,
+    hbits = 0,
+  ) {
+    if (asize > 0 || hbits > 0) this.resize(asize, hbits);
+  }
+
+  /** Array slots (keys 0..asize-1). */
+  get asize(): number {
+    return this.arr.length;
+  }
+
+  /** Nodes in the hash part. */
+  get hsize(): number {
+    return this.hmask === 0 ? 0 : this.hmask + 1;
+  }
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
-      const i = key - 1;
-      if (i >= 0 && i < this.arr.length && Number.isInteger(i)) return this.arr[i];
+      if (key >= 0 && key < this.arr.length && Number.isInteger(key)) return this.arr[key];
       if (key === 0) key = 0;
     }
     if (key === undefined) return undefined;
@@ -49,10 +77,91 @@ export class LuaTable {
     return slot === undefined ? undefined : this.vals[slot];
   }
 
-  /** Charges growth; a swept table's growth is charged when it comes back. */
-  private grow(bytes: number): void {
-    if (!this.swept) this.account.charge(bytes);
-    this.bytes += bytes;
+  getInt(n: number): LuaValue {
+    return n >= 0 && n < this.arr.length ? this.arr[n] : this.get(n);
+  }
+
+  /** Whether `key` has a node in the hash part, dead or alive (lj_tab_get finds it; otherwise niltv). */
+  hasNode(key: Key): boolean {
+    return this.index.has(normalized(key));
+  }
+
+  /** Raw set (lj_tab_set); the caller has rejected nil and NaN keys. Storing nil under a new key makes a dead node. */
+  set(key: Key, value: LuaValue): void {
+    if (typeof key === 'number' && key >= 0 && key < this.arr.length && Number.isInteger(key)) {
+      this.arr[key] = value;
+      return;
+    }
+    const k = normalized(key);
+    const slot = this.index.get(k);
+    if (slot !== undefined) {
+      this.vals[slot] = value;
+      return;
+    }
+    this.newKey(k, value);
+  }
+
+  /** lj_tab_newkey: a free node, or (none left) rehash and store again. */
+  private newKey(key: Key, value: LuaValue): void {
+    if (this.keys.length >= this.hsize) {
+      this.rehash(key);
+      this.set(key, value);
+      return;
+    }
+    this.index.set(key, this.keys.length);
+    this.keys.push(key);
+    this.vals.push(value);
+  }
+
+  /** rehashtab: count the live integer keys (and the new one) and resize both parts. */
+  private rehash(extra: Key): void {
+    const census = new KeyCensus();
+    let total = 1;
+    for (let k = 0; k < this.arr.length; k++) if (this.arr[k] !== undefined && census.count(k)) total++;
+    for (let i = 0; i < this.keys.length; i++) {
+      if (this.vals[i] === undefined) continue;
+      const k = this.keys[i];
+      if (typeof k === 'number') census.count(arrayCandidate(k));
+      total++;
+    }
+    if (typeof extra === 'number') census.count(arrayCandidate(extra));
+    const { asize, taken } = census.best();
+    this.resize(asize, hsize2hbits(total - taken));
+  }
+
+  /** resizetab: a new array part of `asize` slots and an empty hash part of 2^hbits nodes, refilled. */
+  private resize(asize: number, hbits: number): void {
+    const oldArr = this.arr, oldKeys = this.keys, oldVals = this.vals;
+    const hsize = hbits > 0 ? 2 ** hbits : 0;
+    const grown = SLOT_BYTES * (asize - oldArr.length) + NODE_BYTES * (hsize - this.hsize);
+    // A swept table's bytes are counted again when it comes back (heap.revive).
+    if (!this.swept) this.account.charge(grown);
+    this.bytes += grown;
+    this.arr = asize === 0 ? NO_SLOTS : oldArr.slice(0, asize);
+    for (let k = oldArr.length; k < asize; k++) this.arr.push(undefined);
+    this.hmask = hsize === 0 ? 0 : hsize - 1;
+    this.keys = hsize === 0 ? NO_KEYS : [];
+    this.vals = hsize === 0 ? NO_VALUES : [];
+    this.index = hsize === 0 ? NO_INDEX : new Map();
+    for (let k = asize; k < oldArr.length; k++) if (oldArr[k] !== undefined) this.set(k, oldArr[k]);
+    for (let i = 0; i < oldKeys.length; i++) if (oldVals[i] !== undefined) this.set(oldKeys[i], oldVals[i]);
+    this.account.reshaped(this);
+  }
+
+  /** lj_tab_reasize: the array part grown to hold keys up to `n` (the template of a constructor). */
+  reasize(n: number): void {
+    this.resize(n + 1, this.hmask > 0 ? fls(this.hmask) + 1 : 0);
+  }
+
+  /** lj_tab_dup: this table becomes a copy of `template`, parts of the same sizes. */
+  copyFrom(template: LuaTable): void {
+    this.resize(template.arr.length, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
+    for (let k = 0; k < template.arr.length; k++) this.arr[k] = template.arr[k];
+    for (let i = 0; i < template.keys.length; i++) {
+      this.index.set(template.keys[i], i);
+      this.keys.push(template.keys[i]);
+      this.vals.push(template.vals[i]);
+    }
   }
 
   /** Calls `visit` with every key, value and the metatable (the collector's mark phase). */
@@ -63,97 +172,49 @@ export class LuaTable {
     if (this.metatable) visit(this.metatable);
   }
 
-  getInt(n: number): LuaValue {
-    return n >= 1 && n <= this.arr.length ? this.arr[n - 1] : this.get(n);
-  }
-
-  /** Raw set; the caller has rejected nil and NaN keys. */
-  set(key: Key, value: LuaValue): void {
-    if (typeof key === 'number') {
-      if (key === 0) key = 0;
-      const i = key - 1;
-      if (Number.isInteger(i) && i >= 0 && i <= this.arr.length) {
-        if (i < this.arr.length) {
-          this.arr[i] = value;
-          return;
-        }
-        if (value === undefined) {
-          this.setHash(key, value);
-          return;
-        }
-        this.grow(8);
-        this.arr.push(value);
-        this.migrateFromHash();
-        return;
-      }
-    }
-    this.setHash(key, value);
-  }
-
-  private setHash(key: Key, value: LuaValue): void {
-    const slot = this.index.get(key);
-    if (slot !== undefined) {
-      this.vals[slot] = value;
-      return;
-    }
-    if (value === undefined) return;
-    this.grow(24);
-    if (this.index === NO_INDEX) {
-      this.index = new Map();
-      this.keys = [];
-      this.vals = [];
-    }
-    this.index.set(key, this.keys.length);
-    this.keys.push(key);
-    this.vals.push(value);
-  }
-
-  /** After the array part grew, pull following integer keys out of the hash part. */
-  private migrateFromHash(): void {
-    if (this.index.size === 0) return;
-    for (;;) {
-      const next = this.arr.length + 1;
-      const slot = this.index.get(next);
-      if (slot === undefined || this.vals[slot] === undefined) return;
-      this.arr.push(this.vals[slot]);
-      this.vals[slot] = undefined;
-    }
-  }
-
-  /** The border `#t` as Lua 5.1 finds it (binary search inside the array part, unbound search beyond). */
+  /** lj_tab_len: a border, found by binary search in the array part or an unbound search past it. */
   length(): number {
-    const n = this.arr.length;
-    if (n > 0 && this.arr[n - 1] === undefined) {
-      let lo = 0, hi = n;
-      while (hi - lo > 1) {
-        const m = (lo + hi) >>> 1;
-        if (this.arr[m - 1] === undefined) hi = m;
-        else lo = m;
+    let j = this.arr.length;
+    if (j > 1 && this.arr[j - 1] === undefined) {
+      let i = 1;
+      while (j - i > 1) {
+        const m = Math.floor((i + j) / 2);
+        if (this.arr[m - 1] === undefined) j = m;
+        else i = m;
       }
-      return lo;
+      return i - 1;
     }
-    if (this.index.size === 0 || this.get(n + 1) === undefined) return n;
-    let i = n + 1, j = n + 2;
-    while (this.get(j) !== undefined) {
+    if (j > 0) j--;
+    return this.hmask === 0 ? j : this.unboundSearch(j);
+  }
+
+  private unboundSearch(start: number): number {
+    let i = start, j = start + 1;
+    while (this.getInt(j) !== undefined) {
       i = j;
       j *= 2;
-      if (j > 2 ** 40) break;
+      if (j > 2 ** 31 - 3) {
+        // Built to defeat the search: count up from 1 (unbound_search's fallback).
+        let n = 1;
+        while (this.getInt(n) !== undefined) n++;
+        return n - 1;
+      }
     }
     while (j - i > 1) {
       const m = Math.floor((i + j) / 2);
-      if (this.get(m) === undefined) j = m;
+      if (this.getInt(m) === undefined) j = m;
       else i = m;
     }
     return i;
   }
 
   /**
-   * Iteration by position: position 0…arr.length-1 are the array part, then the hash part.
+   * Iteration by position (lj_tab_next's index): 0…asize-1 are the array slots, then the nodes.
    * Returns the next live [position, key, value] at or after `from`, or undefined at the end.
    */
   nextFrom(from: number): [number, Key, LuaValue] | undefined {
     const n = this.arr.length;
-    for (let p = from; p < n; p++) if (this.arr[p] !== undefined) return [p, p + 1, this.arr[p]];
+    for (let p = from; p < n; p++) if (this.arr[p] !== undefined) return [p, p, this.arr[p]];
     for (let h = Math.max(from - n, 0); h < this.keys.length; h++) {
       if (this.vals[h] !== undefined) return [n + h, this.keys[h], this.vals[h]];
     }
@@ -164,8 +225,7 @@ export class LuaTable {
   positionAfter(key: LuaValue): number | undefined {
     if (key === undefined) return 0;
     if (typeof key === 'number') {
-      const i = key - 1;
-      if (Number.isInteger(i) && i >= 0 && i < this.arr.length) return i + 1;
+      if (Number.isInteger(key) && key >= 0 && key < this.arr.length) return key + 1;
       if (key === 0) key = 0;
     }
     const slot = this.index.get(key);

@@ -50,6 +50,7 @@ export const TRAP_ENTRIES = [
   'helper_ff_call_side',
   'helper_tab_dup',
   'helper_ff_result2',
+  'helper_tab_newkey',
 ] as const;
 export type TrapName = (typeof TRAP_ENTRIES)[number];
 
@@ -109,7 +110,21 @@ export const REGIONS = {
   // Within rel32 reach of the trap page, as LuaJIT keeps mcode near lj_vm_exit_handler.
   mcode: { name: 'mcode area', base: 0x4000_0000, size: 0x0020_0000, perm: 'rwx' },
   cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
+  /** Each table's GCtab sizes, 8 bytes at base + 8 × handle (TABLE_HEADER); pages made on first touch. */
+  tableHeaders: { name: 'table headers', base: 0x8000_0000, size: 8 * 2 ** 32, perm: 'rw' },
 } as const satisfies Record<string, Region>;
+
+/**
+ * The GCtab fields a trace reads (FLOAD tab.asize, tab.hmask), at these offsets of a table's
+ * header. A table's TValue carries its handle, so compiled code finds the header as
+ * [DISPATCH + handle × 8 + (tableHeaders.base - DISPATCH) + offset].
+ */
+export const TABLE_HEADER = { asize: 0, hmask: 4 } as const;
+
+/** Where the header of the table with GC handle `handle` sits. */
+export function tableHeaderAddress(handle: number): number {
+  return REGIONS.tableHeaders.base + 8 * handle;
+}
 
 /** LuaJIT's LJ_STACK_MAX (LUAI_MAXSTACK, luaconf.h): the most slots a Lua stack may grow to. */
 export const LUA_STACK_MAX_SLOTS = 65500;

@@ -1,0 +1,114 @@
+// Load forwarding over the table helpers, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
+// fwd_ahload), FLOAD (lj_opt_fwd_fload) and the metatable load: a tab_get of a table and key
+// takes the value of the last tab_set/tab_newkey or tab_get of that same table and key when no
+// store in between may alias it, and no state-changing builtin ran. A key aliases another when
+// both may be equal (the same constant, or either one not constant and of a type the other may
+// have); two tables alias unless they are distinct allocations (aa_table: two TNEW/TDUP results,
+// or one of them and a table that existed before). FLOAD tab.asize/tab.hmask is forwarded from
+// an earlier FLOAD of the same field until a store of a new key (NEWREF) or a builtin may have
+// resized the table. The walk goes back across LOOP, so the LOOP pass forwards loop-carried
+// values as lj_opt_loop's re-emission does. It works on the instruction list being built.
+import { HELPERS } from './calls';
+import { insIndex, insRef, isConstRef, REF_NIL, type Ref } from './refs';
+import type { IRIns } from './trace';
+import type { IRTypeName } from './types';
+
+/** Stores through helpers: tab_set(t, key, value) of a key the table has, tab_newkey of one it lacks. */
+const STORES: ReadonlySet<string> = new Set(['tab_set', 'tab_newkey']);
+/** Allocations: a table made by one of these is distinct from every other table. */
+const ALLOCATIONS: ReadonlySet<string> = new Set(['tab_new', 'lj_tab_dup']);
+
+const helperName = (x: IRIns): string | undefined => (x.op === 'CALLL' || x.op === 'CALLS' || x.op === 'CALLN' ? HELPERS[x.op2]?.name : undefined);
+
+/** The arguments of the call at index `at` (the CARG chain under its op1). */
+function argumentsOf(ins: readonly IRIns[], at: number): Ref[] {
+  let ref = ins[at].op1;
+  if (ref === REF_NIL) return [];
+  const args: Ref[] = [];
+  while (!isConstRef(ref) && ins[insIndex(ref)]?.op === 'CARG' && insIndex(ref) < at) {
+    args.unshift(ins[insIndex(ref)].op2);
+    ref = ins[insIndex(ref)].op1;
+  }
+  args.unshift(ref);
+  return args;
+}
+
+function typeOf(ins: readonly IRIns[], ref: Ref, consts: (ref: Ref) => IRTypeName): IRTypeName {
+  return isConstRef(ref) ? consts(ref) : ins[insIndex(ref)].type;
+}
+
+export class TableForwarding {
+  constructor(
+    private readonly ins: readonly IRIns[],
+    private readonly constType: (ref: Ref) => IRTypeName,
+  ) {}
+
+  /** The value a tab_get(table, key) of `type` would load, if an earlier access knows it. */
+  value(table: Ref, key: Ref, type: IRTypeName): Ref | undefined {
+    for (let i = this.ins.length - 1; i >= 0; i--) {
+      const x = this.ins[i];
+      const name = helperName(x);
+      if (name === 'ff_call_side') return undefined;
+      if (x.op === 'CALLS' && name !== undefined && STORES.has(name)) {
+        const [t, k, v] = argumentsOf(this.ins, i);
+        if (!this.keysMayAlias(k, key) || !this.tablesMayAlias(t, table)) continue;
+        return t === table && k === key && this.typeOf(v) === type ? v : undefined;
+      }
+      if (x.op === 'CALLL' && name === 'tab_get') {
+        const [t, k] = argumentsOf(this.ins, i);
+        if (t === table && k === key) return this.loadedFrom(i, type);
+      }
+    }
+    return undefined;
+  }
+
+  /** The metatable tab_meta(table) would load as `type`, if an earlier tab_meta knows it (only builtins change metatables). */
+  metatable(table: Ref, type: IRTypeName): Ref | undefined {
+    for (let i = this.ins.length - 1; i >= 0; i--) {
+      const name = helperName(this.ins[i]);
+      if (name === 'ff_call_side') return undefined;
+      if (this.ins[i].op === 'CALLL' && name === 'tab_meta' && argumentsOf(this.ins, i)[0] === table) return this.loadedFrom(i, type);
+    }
+    return undefined;
+  }
+
+  /** An earlier FLOAD of the same table field, while no new key or builtin may have resized the table. */
+  field(table: Ref, field: number): Ref | undefined {
+    for (let i = this.ins.length - 1; i >= 0; i--) {
+      const x = this.ins[i];
+      const name = helperName(x);
+      if (name === 'ff_call_side') return undefined;
+      if (x.op === 'CALLS' && name === 'tab_newkey' && this.tablesMayAlias(argumentsOf(this.ins, i)[0], table)) return undefined;
+      if (x.op === 'FLOAD' && x.op1 === table && x.op2 === field) return insRef(i);
+    }
+    return undefined;
+  }
+
+  /** The XLOAD that read the result of the call at `at`, when it loaded `type`. */
+  private loadedFrom(at: number, type: IRTypeName): Ref | undefined {
+    const call = insRef(at);
+    for (let i = at + 1; i < this.ins.length; i++) {
+      const x = this.ins[i];
+      if (x.op === 'XLOAD' && x.op1 === call) return x.type === type ? insRef(i) : undefined;
+    }
+    return undefined;
+  }
+
+  private typeOf(ref: Ref): IRTypeName {
+    return typeOf(this.ins, ref, this.constType);
+  }
+
+  private keysMayAlias(a: Ref, b: Ref): boolean {
+    if (a === b) return true;
+    if (isConstRef(a) && isConstRef(b)) return false;
+    const [ta, tb] = [this.typeOf(a), this.typeOf(b)];
+    const numeric = (t: IRTypeName) => t === 'num' || t === 'int';
+    return ta === tb || (numeric(ta) && numeric(tb));
+  }
+
+  private tablesMayAlias(a: Ref, b: Ref): boolean {
+    if (a === b) return true;
+    const made = (r: Ref) => !isConstRef(r) && (this.ins[insIndex(r)].op === 'TDUP' || ALLOCATIONS.has(helperName(this.ins[insIndex(r)]) ?? ''));
+    return !((made(a) && (made(b) || isConstRef(b))) || (made(b) && isConstRef(a)));
+  }
+}

@@ -1,0 +1,101 @@
+// The table-shape guards of lj_record_idx (rec_idx_key in lj_record.c): before a table is read or
+// written, the trace checks that the key still falls in the part of the GCtab it fell in while
+// recording. An integer key inside the array part gets a bounds check (ABC tab.asize key); one
+// past it the inverse check (ULE tab.asize key), since a later rehash may move it into the
+// array; a non-constant number key into a table with no array part guards that it stays empty;
+// an empty hash part is guarded to stay empty (EQ tab.hmask 0), and a constant key found in the
+// hash part guards the hash size its slot was found at (HREFK's EQ tab.hmask). The FLOADs read
+// the table's header; on a table the trace made, with no new key stored into it since, they fold
+// to the sizes it was made with (lj_opt_fold's fload_tab_tnew_asize/hmask, fload_tab_tdup_*).
+// The values themselves still move through the tab_get/tab_set/tab_newkey helpers.
+import { HELPERS, IRFL_NAMES, isConstRef, type Ref } from '@tracesim/ir';
+import { LuaTable, MAX_ASIZE, type LuaValue } from '@tracesim/lua';
+import { RecorderBase, nyi } from './recorder-base';
+import { templateOf } from './template-handles';
+
+/** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREF/HREFK, or niltv for an empty hash part). */
+export type KeyPart = 'array' | 'hash' | 'empty-hash';
+
+type TableField = 'tab.asize' | 'tab.hmask';
+
+export abstract class TableShapeRecorder extends RecorderBase {
+  /** rec_idx_key's guards for `key` in table `t` (IR `table`); which part the key is in now. */
+  protected keyPart(table: Ref, t: LuaTable, key: Ref, keyValue: LuaValue): KeyPart {
+    const keyType = this.b.typeOf(key);
+    if (typeof keyValue === 'number' && (keyType === 'num' || keyType === 'int')) {
+      const k = Number.isInteger(keyValue) && Math.abs(keyValue) < 2 ** 31 ? keyValue : MAX_ASIZE;
+      if (k >= 0 && k < MAX_ASIZE) {
+        // lj_opt_narrow_index: the key as an int, guarded to stay integral.
+        const index = keyType === 'int' ? key : isConstRef(key) ? this.b.kint(k) : this.b.conv('int', 'num', key, 'index');
+        const asize = this.tableField(table, 'tab.asize');
+        if (k < t.asize) {
+          this.guard('ABC', 'int', asize, index);
+          return 'array';
+        }
+        this.guard('ULE', 'int', asize, index);
+      } else if (!isConstRef(key)) {
+        // Any number may become an array key: only a table without an array part stays sparse.
+        if (t.asize !== 0) throw nyi('NYITMIX');
+        this.guard('EQ', 'int', this.tableField(table, 'tab.asize'), this.b.kint(0));
+      }
+    }
+    if (t.hmask === 0) {
+      this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(0));
+      return 'empty-hash';
+    }
+    if (isConstRef(key) && keyValue !== undefined && t.hasNode(keyValue)) {
+      this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(t.hmask));
+    }
+    return 'hash';
+  }
+
+  /** FLOAD of a size field, or its value when the table was made on the trace and has no new key since. */
+  private tableField(table: Ref, field: TableField): Ref {
+    const made = this.madeWithSizes(table);
+    if (made) return this.b.kint(field === 'tab.asize' ? made.asize : made.hmask);
+    const id = IRFL_NAMES.indexOf(field);
+    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', 'int', table, id)!;
+  }
+
+  /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF (tab_newkey) or state-changing builtin may have changed them. */
+  private madeWithSizes(table: Ref): { asize: number; hmask: number } | undefined {
+    if (isConstRef(table)) return undefined;
+    const ins = this.b.instruction(table);
+    let made: { asize: number; hmask: number } | undefined;
+    if (ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new') {
+      const k = this.b.constantAt(ins.op1);
+      if (k.op !== 'KINT') return undefined;
+      const d = k.value;
+      made = { asize: d & 0x7ff, hmask: d >>> 11 === 0 ? 0 : 2 ** (d >>> 11) - 1 };
+    } else if (ins.op === 'TDUP') {
+      const k = this.b.constantAt(ins.op1);
+      const template = k.op === 'KINT64' ? this.vm.heap.objects[Number(k.value & 0xffffffffn)] : undefined;
+      if (!(template instanceof LuaTable) || !templateOf(template)) return undefined;
+      made = { asize: template.asize, hmask: template.hmask };
+    }
+    if (!made) return undefined;
+    for (let ref = table + 1; ref < this.b.nextRef; ref++) {
+      const later = this.b.instruction(ref);
+      if (later.op !== 'CALLS') continue;
+      const name = HELPERS[later.op2]?.name;
+      if (name === 'ff_call_side' || (name === 'tab_newkey' && !this.madeApart(this.firstArgument(later.op1), table))) return undefined;
+    }
+    return made;
+  }
+
+  /** A call's first argument: the bottom of its CARG chain. */
+  private firstArgument(op1: Ref): Ref {
+    let ref = op1;
+    while (!isConstRef(ref) && this.b.instruction(ref).op === 'CARG') ref = this.b.instruction(ref).op1;
+    return ref;
+  }
+
+  /** Whether table ref `other` is surely not `table`: another table this trace made (aa_table's ALIAS_NO for two allocations). */
+  private madeApart(other: Ref, table: Ref): boolean {
+    if (other === table) return false;
+    // A table that existed before this trace made `table` is another one.
+    if (isConstRef(other)) return true;
+    const ins = this.b.instruction(other);
+    return ins.op === 'TDUP' || (ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new');
+  }
+}
