@@ -472,13 +472,13 @@ export class TracingJit {
     const state = new ExitState(cpu, t0);
     const snap = t.trace.snapshots[exit];
     const resumeBase = restoreSnapshot(state, cpu.memory, t, exit, Number(cpu.state.reg(RDX_BASE)));
-    this.resume = this.resumePoint(Number(snap.pc), resumeBase);
     this.options.observer?.traceExit?.({
       trace: t.trace.number, exit,
       gpr: state.gpr.map((v, n) => (n === RSP ? BigInt(t0) : v)),
       fpr: state.fpr.map(bitsDouble),
     });
     this.countExit(t, exit, resumeBase);
+    this.resume = this.resumePoint(Number(snap.pc), resumeBase, this.recording === undefined);
     return { kind: 'stop' };
   }
 
@@ -506,10 +506,17 @@ export class TracingJit {
     if (fn instanceof LuaFunction && fn.proto === null) record({ kind: 'builtin', name: fn.name, depth: depth + 1 });
   }
 
-  /** Where the interpreter goes on; at a RET- or ITERN-started root's JLOOP it runs the original op once. */
-  private resumePoint(pcAddress: number, base: number): ResumePoint {
+  /**
+   * Where the interpreter goes on; at a RET- or ITERN-started root's JLOOP it runs the original op
+   * once (lj_trace_exit's forward progress). Debian's 2.1.0-beta3 (policy luajit-2022) does so for
+   * RET roots only: an exit to an ITERN root's start, with no side trace being recorded there,
+   * enters that root again, and exits again, until the exit is hot enough for a side trace.
+   */
+  private resumePoint(pcAddress: number, base: number, fromExit = false): ResumePoint {
     const root = this.rootAt.get(pcAddress);
-    return root && REPLACED_BY_JLOOP.has(root.ins & 0xff) ? { pcAddress, base, ins: root.ins } : { pcAddress, base };
+    if (!root || !REPLACED_BY_JLOOP.has(root.ins & 0xff)) return { pcAddress, base };
+    if (fromExit && (root.ins & 0xff) === BC.ITERN && this.options.policy === 'luajit-2022') return { pcAddress, base };
+    return { pcAddress, base, ins: root.ins };
   }
 
   /** Watches for the continuation of a stitched builtin call once the interpreter is back. */
