@@ -9,7 +9,7 @@ import { checkedNumToInt, evalAbs, evalArith, evalBitop, evalCompare, evalFpmath
 import { HELPERS, type HelperState } from './calls';
 import { gcHandle } from './constants';
 import { IrRuntimeError, IrStepBudgetError, snapshotLocation, traceLocation } from './errors';
-import { decodeConv, FPMATH_NAMES, SLOAD } from './literals';
+import { decodeConv, FPMATH_NAMES, IRFL_NAMES, SLOAD } from './literals';
 import { ARITH_OPS, COMPARISON_OPS, opInfo, type ArithOp, type ComparisonOp } from './opcodes';
 import { callArguments, findTrace, sideTraceAt, snapshotInForce } from './queries';
 import { constIndex, insIndex, insRef, isConstRef, REF_BASE, type Ref } from './refs';
@@ -290,6 +290,8 @@ class Interpreter {
       }
       case 'RETF':
         return this.retf(trace, ins.op2, ref);
+      case 'FLOAD':
+        return this.fload(val(ins.op1), ins.op2, type, where);
       case 'CALLN':
       case 'CALLL':
       case 'CALLS': {
@@ -328,6 +330,15 @@ class Interpreter {
       return w;
     }
     return unmodelled(where, `${type} SLOAD`);
+  }
+
+  /** FLOAD tab.asize / tab.hmask: the scenario's sizes for the table's handle. */
+  private fload(table: RtValue, field: number, type: IRTypeName, where: string): number {
+    const name = IRFL_NAMES[field];
+    if (typeof table !== 'object' || type !== 'int' || (name !== 'tab.asize' && name !== 'tab.hmask')) return unmodelled(where, `${type} FLOAD ${name}`);
+    const sizes = this.scenario.tables?.find((t) => t.handle === table.lo);
+    if (!sizes) throw new IrRuntimeError(where, `FLOAD ${name} of a table the scenario gives no sizes for (handle ${table.lo})`);
+    return name === 'tab.asize' ? sizes.asize : sizes.hmask;
   }
 
   private retf(trace: Trace, pcRef: Ref, ref: Ref): undefined {

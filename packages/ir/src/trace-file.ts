@@ -6,7 +6,7 @@
 import { IrParseError, textLocation } from './errors';
 import { printTrace } from './dump-print';
 import { splitLines, START_LINE, TraceBlockReader, type SourceLine } from './dump-parse';
-import type { ReturnSite, Scenario, Trace, TraceSet } from './trace';
+import type { ReturnSite, Scenario, TableSizes, Trace, TraceSet } from './trace';
 import { formatLuaValue, parseLuaValue } from './values';
 
 export const SCENARIO_HEADER = '---- SCENARIO';
@@ -41,6 +41,7 @@ export function parseTraceFile(text: string, file?: string): TraceSet {
 function parseScenario(lines: readonly SourceLine[], file: string | undefined, header: SourceLine): { scenario: Scenario; returnSites: ReturnSite[] } {
   const slots: { slot: number; value: ReturnType<typeof parseLuaValue> & object }[] = [];
   const returnSites: ReturnSite[] = [];
+  const tables: TableSizes[] = [];
   const fields: { stackSlots?: number; base?: number; enter?: number; times?: number; budget?: number; until?: { trace: number; exit: number } } = {};
   for (const src of lines) {
     const t = src.text;
@@ -60,8 +61,10 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
       slots.push({ slot: Number(m[1]), value: value! });
     } else if ((m = /^retpc \[0x([0-9a-f]+)\] delta (\d+)$/.exec(t))) {
       returnSites.push({ pc: BigInt('0x' + m[1]), delta: Number(m[2]) });
+    } else if ((m = /^table \{0x([0-9a-f]+)\} asize (\d+) hmask (\d+)$/.exec(t))) {
+      tables.push({ handle: Number.parseInt(m[1], 16), asize: Number(m[2]), hmask: Number(m[3]) });
     } else {
-      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
+      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `table {0xHEX} asize N hmask N`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
     }
   }
   if (fields.enter === undefined) throw new IrParseError(textLocation(file, header.line, 1), 'the scenario needs `enter N` (the trace to enter)');
@@ -73,6 +76,7 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
     times: fields.times ?? SCENARIO_DEFAULTS.times,
     ...(fields.until ? { until: fields.until } : {}),
     budget: fields.budget ?? SCENARIO_DEFAULTS.budget,
+    ...(tables.length > 0 ? { tables } : {}),
   };
   return { scenario, returnSites };
 }
@@ -83,6 +87,7 @@ export function printTraceFile(set: TraceSet): string {
   if (sc) {
     const lines = [SCENARIO_HEADER, `stack ${sc.stackSlots}`, `base ${sc.base}`];
     for (const s of sc.slots) lines.push(`slot #${s.slot} = ${formatLuaValue(s.value)}`);
+    for (const t of sc.tables ?? []) lines.push(`table {0x${t.handle.toString(16)}} asize ${t.asize} hmask ${t.hmask}`);
     for (const r of set.returnSites) lines.push(`retpc [0x${r.pc.toString(16)}] delta ${r.delta}`);
     lines.push(`enter ${sc.enter}`, `times ${sc.times}`);
     if (sc.until) lines.push(`until ${sc.until.trace}/${sc.until.exit}`);

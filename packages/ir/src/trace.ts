@@ -147,6 +147,15 @@ export interface Scenario {
   readonly until?: { readonly trace: number; readonly exit: number };
   /** IR instructions the interpreter may execute before it gives up. */
   readonly budget: number;
+  /** The sizes of the tables the slots hold, by GC handle: what FLOAD tab.asize/tab.hmask reads. */
+  readonly tables?: readonly TableSizes[];
+}
+
+/** One table's GCtab sizes in a scenario. */
+export interface TableSizes {
+  readonly handle: number;
+  readonly asize: number;
+  readonly hmask: number;
 }
 
 /** RETF return sites: return PC → slots BASE moves down when returning there. */

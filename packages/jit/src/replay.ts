@@ -5,7 +5,7 @@
 import type { AssembledSet, AssembledTrace } from '@tracesim/asm';
 import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
 import { SNAP_FLAGS, type RestoredSlot, type Scenario, type TraceSet } from '@tracesim/ir';
-import { DISPATCH, DISPATCH_OFFSETS, RSP0, trapAddress, type TValueWords } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, RSP0, TABLE_HEADER, tableHeaderAddress, trapAddress, type TValueWords } from '@tracesim/machine';
 import { EntryWatcher } from './entry-watcher';
 import { mapHelpers } from './helper-calls';
 import { codeLocation, hex, ReplayBudgetError, ReplayFaultError, ReplayInputError } from './errors';
@@ -68,6 +68,11 @@ class Replay {
     this.machine = loadAssembledSet(assembled, options.onViolation ?? 'stop', options.checkpoint);
     this.stack = new LuaStack(this.machine.memory, scenario.stackSlots);
     this.stack.load(scenario);
+    for (const t of scenario.tables ?? []) {
+      const header = tableHeaderAddress(t.handle);
+      this.machine.memory.write32(header + TABLE_HEADER.asize, t.asize);
+      this.machine.memory.write32(header + TABLE_HEADER.hmask, t.hmask);
+    }
     this.base = scenario.base;
     this.stepBudget = scenario.budget * (options.instructionsPerIrStep ?? DEFAULT_INSTRUCTIONS_PER_IR_STEP);
     this.stepsLeft = this.stepBudget;

@@ -1,6 +1,8 @@
 // fast-check arbitraries for random VALID trace sets: int/num arithmetic (FPMATH floor, ceil,
 // trunc and sqrt included), i64 arithmetic and conversions feeding signed and unsigned
 // 64-bit guards, guards with snapshots, loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
+// Tables in slots (or as constants) have their sizes read by FLOAD tab.asize/tab.hmask, which
+// feed ints and the bounds checks rec_idx_key emits (ABC, ULE, EQ on the hash mask).
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
@@ -9,6 +11,7 @@ import {
   constIndex,
   FPMATH_NAMES,
   insIndex,
+  IRFL_NAMES,
   isConstRef,
   SLOAD,
   TraceBuilder,
@@ -41,6 +44,16 @@ export type OpRecipe =
   | { readonly k: 'toi64'; readonly from: 'int' | 'num'; readonly a: number }
   | { readonly k: 'call'; readonly helper: 'lj_vm_floor' | 'pow' | 'tracesim_tick'; readonly a: number; readonly b: number }
   | {
+      readonly k: 'shape';
+      readonly table: number;
+      /** The table as a trace constant (KGC) rather than its slot's SLOAD. */
+      readonly konst: boolean;
+      readonly field: 'tab.asize' | 'tab.hmask';
+      readonly check: 'ABC' | 'ULE' | 'EQ' | null;
+      readonly b: number;
+      readonly snap: readonly (readonly [number, number])[];
+    }
+  | {
       readonly k: 'guard';
       readonly op: ComparisonOp;
       readonly type: 'int' | 'num' | 'i64';
@@ -60,6 +73,8 @@ export interface SideRecipe {
 export interface TraceRecipe {
   /** Initial values of slots #3.. (slot #2 is the loop counter). */
   readonly slots: readonly LuaValue[];
+  /** Tables in the slots after those, by their sizes. */
+  readonly tables: readonly { readonly asize: number; readonly hmask: number }[];
   readonly counter: number;
   readonly limit: number;
   readonly pre: readonly OpRecipe[];
@@ -83,6 +98,18 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
   { weight: 1, arbitrary: fc.record({ k: fc.constant('toi64' as const), from: fc.constantFrom('int' as const, 'num' as const), a: pick }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('call' as const), helper: fc.constantFrom('lj_vm_floor' as const, 'pow' as const, 'tracesim_tick' as const), a: pick, b: pick }) },
   {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('shape' as const),
+      table: pick,
+      konst: fc.boolean(),
+      field: fc.constantFrom('tab.asize' as const, 'tab.hmask' as const),
+      check: fc.constantFrom('ABC' as const, 'ULE' as const, 'EQ' as const, null),
+      b: pick,
+      snap: snapPicks,
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('guard' as const),
@@ -105,6 +132,7 @@ const slotValue: fc.Arbitrary<LuaValue> = fc.oneof(
 
 export const traceRecipe: fc.Arbitrary<TraceRecipe> = fc.record({
   slots: fc.array(slotValue, { minLength: 1, maxLength: 5 }),
+  tables: fc.array(fc.record({ asize: fc.nat({ max: 40 }), hmask: fc.constantFrom(0, 1, 3, 7, 63) }), { maxLength: 2 }),
   counter: fc.integer({ min: -3, max: 5 }),
   limit: fc.integer({ min: 0, max: 12 }),
   pre: fc.array(opRecipe, { maxLength: 10 }),
@@ -125,7 +153,14 @@ interface Pools {
   int64s: Ref[];
   /** Slot → value written by this trace so far (for snapshots). */
   slots: Map<number, Ref>;
+  /** The tables' SLOADs, and the recipe's tables (for constants and sizes). */
+  tabs: Ref[];
+  tables: TraceRecipe['tables'];
 }
+
+/** The GC handle of the recipe's k-th table. */
+const tableHandle = (k: number): number => 0x100 + k;
+const tableValue = (k: number): LuaValue => ({ kind: 'gc', type: 'tab', text: `{0x${tableHandle(k).toString(16)}}` });
 
 function at<T>(list: readonly T[], i: number): T | undefined {
   return list.length ? list[i % list.length] : undefined;
@@ -181,6 +216,21 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         }
         break;
       }
+      case 'shape': {
+        if (p.tables.length === 0) break;
+        const k = o.table % p.tables.length;
+        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
+        if (table === undefined) break;
+        const size = b.emit('FLOAD', 'int', table, IRFL_NAMES.indexOf(o.field))!;
+        p.ints.push(size);
+        if (o.check === null) break;
+        const sizes = p.tables[k];
+        const other = o.check === 'EQ' ? b.kint(o.b % 2 === 0 ? sizes[o.field === 'tab.asize' ? 'asize' : 'hmask'] : INT_CONSTANTS[o.b % INT_CONSTANTS.length]) : at(p.ints, o.b);
+        if (other === undefined) break;
+        takeSnapshot(b, o.snap, p, nslots);
+        b.guard(o.check, 'int', size, other);
+        break;
+      }
       case 'guard': {
         const pool = o.type === 'int' ? p.ints : o.type === 'i64' ? p.int64s : p.nums;
         const a = at(pool, o.a);
@@ -200,7 +250,8 @@ function takeSnapshot(b: TraceBuilder, picks: readonly (readonly [number, number
   for (const [s, v] of picks) {
     const values = [...p.nums, ...p.ints];
     const ref = at(values, v);
-    if (ref !== undefined) p.slots.set(3 + (s % (nslots - 3)), ref);
+    // Numbers go to the number slots only: a table slot keeps its table.
+    if (ref !== undefined) p.slots.set(3 + (s % (nslots - 3 - p.tables.length)), ref);
   }
   const entries: Omit<SnapEntry, 'flags'>[] = [...p.slots].map(([slot, ref]) => ({ slot, ref }));
   b.snapshot(entries, { nslots });
@@ -208,11 +259,12 @@ function takeSnapshot(b: TraceBuilder, picks: readonly (readonly [number, number
 
 function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Trace {
   const b = new TraceBuilder({ number: 1, start: { kind: 'root' }, location: 'random.lua:1' }, options);
-  const nslots = 3 + r.slots.length;
+  const nslots = slotCount(r);
   b.snapshot([], { nslots });
   const counter = b.sload(2, 'int', SLOAD.C | SLOAD.I);
-  const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map() };
+  const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map(), tabs: [], tables: r.tables };
   r.slots.forEach((_, k) => p.nums.push(b.sload(3 + k, 'num', SLOAD.T)));
+  r.tables.forEach((_, k) => p.tabs.push(b.sload(3 + r.slots.length + k, 'tab', SLOAD.T)));
   const loads = p.nums.slice();
   emitOps(b, r.pre, p, nslots);
   const next = b.arith('ADD', 'int', counter, b.kint(1));
@@ -238,11 +290,18 @@ function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Tr
   return r.selfLink ? b.finish('loop') : b.finish('interpreter');
 }
 
-function buildSide(number: number, root: Trace, s: SideRecipe, nslots: number, options: { fold: boolean; cse: boolean }): Trace {
+/** Slots #0..#2, the numbers, then the tables. */
+function slotCount(r: TraceRecipe): number {
+  return 3 + r.slots.length + r.tables.length;
+}
+
+function buildSide(number: number, root: Trace, s: SideRecipe, r: TraceRecipe, options: { fold: boolean; cse: boolean }): Trace {
+  const nslots = slotCount(r);
+  const firstTable = 3 + r.slots.length;
   const exit = s.exit % root.snapshots.length;
   const b = new TraceBuilder({ number, start: { kind: 'side', parent: root.number, exit }, location: 'random.lua:2' }, options);
   const parentSnap = root.snapshots[exit];
-  const p: Pools = { nums: [], ints: [], int64s: [], slots: new Map() };
+  const p: Pools = { nums: [], ints: [], int64s: [], slots: new Map(), tabs: [], tables: r.tables };
   for (const e of parentSnap.entries) {
     if (isConstRef(e.ref)) {
       p.slots.set(e.slot, b.constant(root.consts[constIndex(e.ref)]));
@@ -257,6 +316,7 @@ function buildSide(number: number, root: Trace, s: SideRecipe, nslots: number, o
   for (let slot = 2; slot < nslots; slot++) {
     if (parentSnap.entries.some((e) => e.slot === slot)) continue;
     if (slot === 2) p.ints.push(b.sload(2, 'int', SLOAD.C));
+    else if (slot >= firstTable) p.tabs.push(b.sload(slot, 'tab', SLOAD.T));
     else p.nums.push(b.sload(slot, 'num', SLOAD.T));
   }
   emitOps(b, s.ops, p, nslots);
@@ -272,14 +332,13 @@ function buildSide(number: number, root: Trace, s: SideRecipe, nslots: number, o
 /** Builds the trace set a recipe describes. */
 export function buildTraceSet(r: TraceRecipe, options: { fold: boolean; cse: boolean } = { fold: true, cse: true }): TraceSet {
   const root = buildRoot(r, options);
-  const nslots = 3 + r.slots.length;
   const sides: Trace[] = [];
   const used = new Set<number>();
   for (const s of r.sides) {
     const exit = s.exit % root.snapshots.length;
     if (used.has(exit)) continue;
     used.add(exit);
-    sides.push(buildSide(2 + sides.length, root, s, nslots, options));
+    sides.push(buildSide(2 + sides.length, root, s, r, options));
   }
   return {
     traces: [root, ...sides],
@@ -287,10 +346,15 @@ export function buildTraceSet(r: TraceRecipe, options: { fold: boolean; cse: boo
     scenario: {
       stackSlots: 32,
       base: 2,
-      slots: [{ slot: 2, value: { kind: 'num', value: r.counter } }, ...r.slots.map((value, k) => ({ slot: 3 + k, value }))],
+      slots: [
+        { slot: 2, value: { kind: 'num', value: r.counter } },
+        ...r.slots.map((value, k) => ({ slot: 3 + k, value })),
+        ...r.tables.map((_, k) => ({ slot: 3 + r.slots.length + k, value: tableValue(k) })),
+      ],
       enter: 1,
       times: r.times,
       budget: 5000,
+      ...(r.tables.length > 0 ? { tables: r.tables.map((t, k) => ({ handle: tableHandle(k), ...t })) } : {}),
     },
   };
 }
