@@ -129,6 +129,6 @@ describe('reference interpreter (hand-computed)', () => {
 0001 rbp      fun SLOAD  #0    R
 0002 rbp      tab FLOAD  0001  func.env`;
     const set = parseTraceFile(trace(ir) + scenario('slot #0 = fun f.lua:1'));
-    expect(() => runTraceSet(set)).toThrow(new IrRuntimeError('trace 1 ref 0002', 'tab FLOAD is not modelled by the reference interpreter'));
+    expect(() => runTraceSet(set)).toThrow(new IrRuntimeError('trace 1 ref 0002', 'tab FLOAD func.env is not modelled by the reference interpreter'));
   });
 });
