@@ -24,6 +24,7 @@ export type { RunEvent, RunResult, RestoredSlot } from './interpret';
 export { truncateToInt, checkedNumToInt, evalArith, evalCompare, evalInt64Arith } from './arith';
 export { optimizeLoop } from './loop';
 export { TableForwarding } from './table-forward';
+export { StringModel } from './string-model';
 export { helperCall, isHelperCallOp, type HelperCall } from './helper-ops';
 export { callArguments, snapshotInForce, refType, sameOperandType, findTrace, sideTraceAt } from './queries';
 export { formatRunEvent } from './events-format';

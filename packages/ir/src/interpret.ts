@@ -9,7 +9,8 @@ import { checkedNumToInt, evalAbs, evalArith, evalBitop, evalCompare, evalFpmath
 import { HELPERS, type HelperState } from './calls';
 import { gcHandle } from './constants';
 import { IrRuntimeError, IrStepBudgetError, snapshotLocation, traceLocation } from './errors';
-import { decodeConv, FPMATH_NAMES, IRFL_NAMES, SLOAD } from './literals';
+import { decodeConv, FPMATH_NAMES, IRFL_NAMES, SLOAD, TOSTR_MODES } from './literals';
+import { StringModel } from './string-model';
 import { ARITH_OPS, COMPARISON_OPS, opInfo, type ArithOp, type ComparisonOp } from './opcodes';
 import { callArguments, findTrace, sideTraceAt, snapshotInForce } from './queries';
 import { constIndex, insIndex, insRef, isConstRef, REF_BASE, type Ref } from './refs';
@@ -65,6 +66,7 @@ class Interpreter {
   steps = 0;
   private readonly counts = new Map<string, number>();
   private readonly helperState: HelperState = { ticks: 0 };
+  private readonly strings: StringModel;
 
   constructor(
     private readonly set: TraceSet,
@@ -73,6 +75,7 @@ class Interpreter {
     this.stack = Array.from({ length: scenario.stackSlots }, () => luaValueWords({ kind: 'nil' }));
     this.base = scenario.base;
     for (const s of scenario.slots) this.stack[this.index(s.slot, 'scenario')] = luaValueWords(s.value);
+    this.strings = StringModel.forRun(set, scenario);
   }
 
   private trace(n: number, from: string): Trace {
@@ -292,6 +295,14 @@ class Interpreter {
         return this.retf(trace, ins.op2, ref);
       case 'FLOAD':
         return this.fload(val(ins.op1), ins.op2, type, where);
+      case 'BUFHDR':
+        return this.strings.reset(pointer(val(ins.op1)));
+      case 'BUFPUT':
+        return this.strings.put(pointer(val(ins.op1)), wordsToBits(words(val(ins.op2))), where);
+      case 'BUFSTR':
+        return this.strings.toString(pointer(val(ins.op1)), where);
+      case 'TOSTR':
+        return ins.op2 === TOSTR_MODES.indexOf('INT') ? this.strings.fromInt(num(ins.op1)) : this.strings.fromNumber(num(ins.op1));
       case 'CALLN':
       case 'CALLL':
       case 'CALLS': {
@@ -352,6 +363,17 @@ class Interpreter {
     this.base -= site.delta;
     return undefined;
   }
+}
+
+/** A buffer pointer (a p64 value). */
+function pointer(v: RtValue): bigint {
+  if (typeof v === 'bigint') return BigInt.asUintN(64, v);
+  if (typeof v === 'number') return BigInt(v);
+  return wordsToBits(v);
+}
+
+function words(v: RtValue): TValueWords {
+  return typeof v === 'object' ? v : { lo: 0, hi: 0 };
 }
 
 function sameBits(a: RtValue, b: RtValue): boolean {

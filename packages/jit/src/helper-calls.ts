@@ -3,8 +3,8 @@
 // xmm1, ...) and returns its result in eax or xmm0, then `ret`s to the trace.
 import { HELPER_TRAPS, SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
-import { HELPERS, type HelperState, type HostHelper } from '@tracesim/ir';
-import { trapAddress } from '@tracesim/machine';
+import { HELPERS, wordsToBits, type HelperState, type HostHelper, type StringModel } from '@tracesim/ir';
+import { trapAddress, type TrapName } from '@tracesim/machine';
 
 const RAX = 0;
 
@@ -28,4 +28,23 @@ export function mapHelpers(cpu: Cpu, state: HelperState): void {
       return { kind: 'return' };
     });
   }
+}
+
+/**
+ * The string-buffer helpers over ir's StringModel, for replaying trace sets without an
+ * interpreter: the same strings the reference interpreter makes (lj_buf_reset, lj_buf_putstr,
+ * lj_buf_tostr, lj_strfmt_num, lj_strfmt_int; pointers and strings are whole 64-bit values).
+ */
+export function mapModelStringHelpers(cpu: Cpu, strings: StringModel): void {
+  const arg = (c: Cpu, i: number): bigint => c.state.reg(SYSV_GPR_ARGS[i]);
+  const answer = (trap: TrapName, compute: (c: Cpu) => bigint) =>
+    cpu.mapTrap(trapAddress(trap), trap, (c) => {
+      c.state.setReg(RAX, compute(c));
+      return { kind: 'return' };
+    });
+  answer('helper_buf_reset', (c) => strings.reset(arg(c, 0)));
+  answer('helper_buf_putstr', (c) => strings.put(arg(c, 0), arg(c, 1), 'lj_buf_putstr'));
+  answer('helper_buf_tostr', (c) => wordsToBits(strings.toString(arg(c, 0), 'lj_buf_tostr')));
+  answer('helper_strfmt_num', (c) => wordsToBits(strings.fromNumber(c.state.xmmDouble(0))));
+  answer('helper_strfmt_int', (c) => wordsToBits(strings.fromInt(Number(BigInt.asIntN(32, arg(c, 0))))));
 }

@@ -4,10 +4,10 @@
 // link and violation in the reference interpreter's event shapes.
 import type { AssembledSet, AssembledTrace } from '@tracesim/asm';
 import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
-import { SNAP_FLAGS, type RestoredSlot, type Scenario, type TraceSet } from '@tracesim/ir';
+import { SNAP_FLAGS, StringModel, type RestoredSlot, type Scenario, type TraceSet } from '@tracesim/ir';
 import { DISPATCH, DISPATCH_OFFSETS, RSP0, TABLE_HEADER, tableHeaderAddress, trapAddress, type TValueWords } from '@tracesim/machine';
 import { EntryWatcher } from './entry-watcher';
-import { mapHelpers } from './helper-calls';
+import { mapHelpers, mapModelStringHelpers } from './helper-calls';
 import { codeLocation, hex, ReplayBudgetError, ReplayFaultError, ReplayInputError } from './errors';
 import type { ReplayEvent } from './events';
 import { decodeExit, ExitState, restoreExitMap } from './exit-state';
@@ -80,6 +80,7 @@ class Replay {
     cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (c) => this.exitHandler(c));
     cpu.mapTrap(EXIT_INTERP, 'exit_interp', (c) => this.exitInterp(c));
     mapHelpers(cpu, { ticks: 0 });
+    mapModelStringHelpers(cpu, StringModel.forRun({ traces: assembled.traces.map((t) => t.trace), returnSites: [] }, scenario));
     this.watcher = new EntryWatcher(monitor, new Set(this.byHead.keys()), new Set([EXIT_HANDLER, EXIT_INTERP]), {
       onHead: (c, address) => this.arrived(c, this.byHead.get(address) as AssembledTrace),
       afterMonitor: () => this.logViolations(),

@@ -3,11 +3,16 @@
 // 64-bit guards, guards with snapshots, loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
 // Tables in slots (or as constants) have their sizes read by FLOAD tab.asize/tab.hmask, which
 // feed ints and the bounds checks rec_idx_key emits (ABC, ULE, EQ on the hash mask).
+// Concatenations as rec_cat records them (TOSTR of numbers, BUFHDR, BUFPUT per piece, BUFSTR)
+// make strings that EQ/NE guards compare with constants and with each other.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
 import fc from 'fast-check';
+import { DISPATCH, DISPATCH_OFFSETS } from '@tracesim/machine';
 import {
+  BUFHDR_MODES,
+  TOSTR_MODES,
   constIndex,
   FPMATH_NAMES,
   insIndex,
@@ -43,6 +48,13 @@ export type OpRecipe =
   | { readonly k: 'i64'; readonly op: (typeof INT64_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
   | { readonly k: 'toi64'; readonly from: 'int' | 'num'; readonly a: number }
   | { readonly k: 'call'; readonly helper: 'lj_vm_floor' | 'pow' | 'tracesim_tick'; readonly a: number; readonly b: number }
+  | {
+      readonly k: 'concat';
+      readonly parts: readonly (readonly ['str' | 'num' | 'int', number])[];
+      /** Compare the result with another string (EQ when even, NE when odd), or not. */
+      readonly check: number | null;
+      readonly snap: readonly (readonly [number, number])[];
+    }
   | {
       readonly k: 'shape';
       readonly table: number;
@@ -97,6 +109,15 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ k: fc.constant('i64' as const), op: fc.constantFrom(...INT64_OPS), a: pick, b: pick, konst: fc.option(fc.nat({ max: INT64_CONSTANTS.length - 1 }), { freq: 2 }) }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('toi64' as const), from: fc.constantFrom('int' as const, 'num' as const), a: pick }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('call' as const), helper: fc.constantFrom('lj_vm_floor' as const, 'pow' as const, 'tracesim_tick' as const), a: pick, b: pick }) },
+  {
+    weight: 1,
+    arbitrary: fc.record({
+      k: fc.constant('concat' as const),
+      parts: fc.array(fc.tuple(fc.constantFrom('str' as const, 'num' as const, 'int' as const), pick), { minLength: 1, maxLength: 4 }),
+      check: fc.option(pick, { freq: 2 }),
+      snap: snapPicks,
+    }),
+  },
   {
     weight: 1,
     arbitrary: fc.record({
@@ -156,6 +177,16 @@ interface Pools {
   /** The tables' SLOADs, and the recipe's tables (for constants and sizes). */
   tabs: Ref[];
   tables: TraceRecipe['tables'];
+  /** Strings: constants, and the results of concatenations. */
+  strs: Ref[];
+}
+
+/** String constants every trace starts its string pool with. */
+const STRING_CONSTANTS = ['"a"', '"bc"', '"1"'] as const;
+const TMPBUF = BigInt(DISPATCH + DISPATCH_OFFSETS.tmpbuf);
+
+function stringPool(b: TraceBuilder): Ref[] {
+  return STRING_CONSTANTS.map((text) => b.constant({ op: 'KGC', type: 'str', text }));
 }
 
 /** The GC handle of the recipe's k-th table. */
@@ -216,6 +247,24 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         }
         break;
       }
+      case 'concat': {
+        const pieces = o.parts.flatMap(([kind, i]): Ref[] => {
+          const ref = at(kind === 'str' ? p.strs : kind === 'num' ? p.nums : p.ints, i);
+          if (ref === undefined) return [];
+          return kind === 'str' ? [ref] : [b.emit('TOSTR', 'str', ref, TOSTR_MODES.indexOf(kind === 'int' ? 'INT' : 'NUM'))!];
+        });
+        if (pieces.length === 0) break;
+        const header = b.append({ op: 'BUFHDR', type: 'p64', guard: false, phi: false, op1: b.kptr(TMPBUF), op2: BUFHDR_MODES.indexOf('RESET') });
+        let buffer = header;
+        for (const s of pieces) buffer = b.append({ op: 'BUFPUT', type: 'p64', guard: true, phi: false, op1: buffer, op2: s });
+        const str = b.append({ op: 'BUFSTR', type: 'str', guard: true, phi: false, op1: buffer, op2: header });
+        if (o.check !== null) {
+          takeSnapshot(b, o.snap, p, nslots);
+          b.guard(o.check % 2 === 0 ? 'EQ' : 'NE', 'str', str, at(p.strs, o.check)!);
+        }
+        p.strs.push(str);
+        break;
+      }
       case 'shape': {
         if (p.tables.length === 0) break;
         const k = o.table % p.tables.length;
@@ -262,7 +311,7 @@ function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Tr
   const nslots = slotCount(r);
   b.snapshot([], { nslots });
   const counter = b.sload(2, 'int', SLOAD.C | SLOAD.I);
-  const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map(), tabs: [], tables: r.tables };
+  const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map(), tabs: [], tables: r.tables, strs: stringPool(b) };
   r.slots.forEach((_, k) => p.nums.push(b.sload(3 + k, 'num', SLOAD.T)));
   r.tables.forEach((_, k) => p.tabs.push(b.sload(3 + r.slots.length + k, 'tab', SLOAD.T)));
   const loads = p.nums.slice();
@@ -301,7 +350,7 @@ function buildSide(number: number, root: Trace, s: SideRecipe, r: TraceRecipe, o
   const exit = s.exit % root.snapshots.length;
   const b = new TraceBuilder({ number, start: { kind: 'side', parent: root.number, exit }, location: 'random.lua:2' }, options);
   const parentSnap = root.snapshots[exit];
-  const p: Pools = { nums: [], ints: [], int64s: [], slots: new Map(), tabs: [], tables: r.tables };
+  const p: Pools = { nums: [], ints: [], int64s: [], slots: new Map(), tabs: [], tables: r.tables, strs: stringPool(b) };
   for (const e of parentSnap.entries) {
     if (isConstRef(e.ref)) {
       p.slots.set(e.slot, b.constant(root.consts[constIndex(e.ref)]));
