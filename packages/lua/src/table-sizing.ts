@@ -5,6 +5,8 @@
 
 /** LJ_MAX_ASIZE: integer keys at or above it always go to the hash part. */
 export const MAX_ASIZE = 2 ** 27 + 1;
+/** LJ_MAX_HBITS: the most hash bits a table may have. */
+export const MAX_HBITS = 26;
 /** LJ_MAX_ABITS: the number of census bins. */
 const MAX_ABITS = 28;
 

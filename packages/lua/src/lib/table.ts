@@ -6,6 +6,7 @@
 // them fields of `table`. Lengths are LuaTable.length(), the border `#t` finds.
 import { formatNumber } from '../numfmt';
 import type { LuaTable } from '../table';
+import { hsize2hbits, MAX_ASIZE, MAX_HBITS } from '../table-sizing';
 import { LuaCdata, LuaString, truthy, typeName } from '../value';
 import type { BuiltinCall, BuiltinFn, LuaValue } from '../value';
 import { checkFunction, checkInt, checkNumber, checkString, checkTable, optInt, toInt } from './args';
@@ -54,10 +55,14 @@ export const tableLibrary: Library = (vm) => {
     auxsort(t, 1, n, less, () => call.error(str('invalid order function for sorting'), 1));
   };
 
+  /** table.new(narray, nhash): lj_tab_new_ah's sizes (slots 0..narray, enough nodes for nhash keys). */
   const tableNew: BuiltinFn = (args, call) => {
-    checkInt(args, 0, call);
-    checkInt(args, 1, call);
-    return vm.heap.table();
+    const narray = checkInt(args, 0, call) >>> 0;
+    const nhash = checkInt(args, 1, call) >>> 0;
+    const asize = narray > 0 ? narray + 1 : 0;
+    const hbits = hsize2hbits(nhash);
+    if (asize > MAX_ASIZE || hbits > MAX_HBITS) return call.error(str('table overflow'), 1);
+    return vm.heap.table(asize, hbits);
   };
 
   const tableClear: BuiltinFn = (args, call) => {
