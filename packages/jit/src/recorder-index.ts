@@ -84,6 +84,32 @@ export abstract class IndexRecorder extends LoopRecorder {
     return true;
   }
 
+  /**
+   * table.remove(t) as recff_table_remove records the simple pop: `#t` through lj_tab_len,
+   * guarded to stay zero or non-zero; then, for a non-empty table, t[#t] loaded raw (when a
+   * result is wanted) and set to nil raw, each with rec_idx_key's guards. Removing from the
+   * middle is stitched (recff_nyiu); undefined then.
+   */
+  protected tablePop(arg: number, nargs: number, wanted: boolean): Ref[] | undefined {
+    const t = this.vm.stack.get(this.cur.rtBase + 8 * arg);
+    const table = this.get(arg);
+    if (!(t instanceof LuaTable) || this.b.typeOf(table) !== 'tab') return undefined;
+    if (nargs >= 2 && this.vm.stack.get(this.cur.rtBase + 8 * (arg + 1)) !== undefined) return undefined;
+    const n = t.length();
+    const length = this.b.call('tab_len', [table]);
+    this.guard(n ? 'NE' : 'EQ', 'num', length, this.b.knum(0));
+    if (n === 0) return [];
+    let value: Ref | undefined;
+    if (wanted) {
+      const part = this.keyPart(table, t, length, n);
+      value = part === 'empty-hash' ? REF_NIL : this.load('tab_get', [table, length], t.getInt(n));
+    }
+    this.keyPart(table, t, length, n);
+    this.b.call('tab_set', [table, length, REF_NIL]);
+    this.needsnap = true;
+    return value === undefined ? [] : [value];
+  }
+
   /** Whether a __newindex may apply to a missing key of `t` (lj_record_idx's hasmm: then the value gets a nil guard instead). */
   private newindexApplies(t: LuaTable): boolean {
     return t.metatable !== null && t.metatable.get(this.vm.heap.str('__newindex')) !== undefined;

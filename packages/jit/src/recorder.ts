@@ -360,7 +360,8 @@ export class Recorder extends CdataRecorder {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
     const ffi = fn.proto === null && (nargs === 1 || nargs === 2) ? this.ffiNew(fn.name, this.operand(a + 2), nargs === 2 ? this.operand(a + 3) : undefined) : undefined;
-    const recorded = ffi ?? (fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined);
+    const popped = fn.proto === null && fn.name === 'table.remove' && nargs >= 1 ? this.tablePop(a + 2, nargs, nres !== 0) : undefined;
+    const recorded = ffi ?? popped ?? (fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined);
     const result = recorded ?? (fn.proto === null ? this.builtinViaHelper(fn, a + 2, nargs) : undefined);
     if (result) {
       this.returnValues(a, nres, result);
