@@ -6,7 +6,7 @@ import {
   LoopTypeInstability, REF_FIRST, REF_NIL, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { BC, FRAME_DELTA_MASK, FRAME_PCALL, frameType, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { deadRegisters } from './snap-usedef';
 import { tvalueBits } from './tvalue-cell';
 import { formatAbortMessage, JitRandom, type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState } from './manager';
@@ -75,6 +75,8 @@ interface Caller {
   /** Results the CALL wants (C - 1). */
   readonly nres: number;
   readonly retPc: number;
+  /** A pcall's frame (recff_pcall): the callee's results come back behind `true`. */
+  readonly pcall?: boolean;
 }
 
 /** A recording abort: LuaJIT's reason code and its formatted message. */
@@ -162,14 +164,18 @@ export abstract class RecorderBase {
   protected rebuildCallers(): void {
     let { base, rtBase } = this.cur;
     while (base > 0) {
-      const link = this.vm.mem.read32(rtBase - 8);
+      let link = this.vm.mem.read32(rtBase - 8);
+      // A pcall frame (Calls.pcall): the callee sits above the pcall's own Lua frame, whose link names the CALL.
+      const pcall = frameType(link) === FRAME_PCALL;
+      const frameBase = pcall ? rtBase - (link & FRAME_DELTA_MASK) : rtBase;
+      if (pcall) link = this.vm.mem.read32(frameBase - 8);
       const call = this.vm.mem.read32(link - 4);
       const callA = insA(call);
-      const callerRt = rtBase - 8 * (callA + 2);
+      const callerRt = frameBase - 8 * (callA + 2);
       const proto = this.vm.functionAt(callerRt).proto!;
-      base -= callA + 2;
+      base -= (rtBase - callerRt) / 8;
       rtBase = callerRt;
-      this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2 });
+      this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2, ...(pcall ? { pcall } : {}) });
     }
   }
 

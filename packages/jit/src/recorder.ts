@@ -10,7 +10,7 @@ import {
   REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
-import { BC, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
+import { BC, FRAME_PCALL, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
 import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
@@ -359,14 +359,12 @@ export class Recorder extends CdataRecorder {
   protected call(pc: number, a: number, nargs: number, nres: number): RecordOutcome | undefined {
     if (nargs < 0) throw nyi('NYIBC', 'CALLM');
     const { fn } = this.callee(a);
-    const ffi = fn.proto === null && (nargs === 1 || nargs === 2) ? this.ffiNew(fn.name, this.operand(a + 2), nargs === 2 ? this.operand(a + 3) : undefined) : undefined;
-    const popped = fn.proto === null && fn.name === 'table.remove' && nargs >= 1 ? this.tablePop(a + 2, nargs, nres !== 0) : undefined;
-    const recorded = ffi ?? popped ?? (fn.proto === null && nargs >= 1 ? this.fastFunction(fn.name, a + 2, nargs) : undefined);
-    const result = recorded ?? (fn.proto === null ? this.builtinViaHelper(fn, a + 2, nargs) : undefined);
+    const result = fn.proto === null ? this.recordedBuiltin(fn, a + 2, nargs, nres) : undefined;
     if (result) {
       this.returnValues(a, nres, result);
       return undefined;
     }
+    if (fn.proto === null && fn.name === 'pcall' && nargs >= 1 && this.pcallFrame(pc, a, nargs, nres)) return undefined;
     if (fn.proto === null) {
       const next = OP_NAMES[this.cur.proto.bc[pc + 1] & 0xff];
       return this.decide(builtinLink(this.state(false), { irCount: this.b.nextRef - 0x8001, fromLuaCall: true, nextOp: next, name: fn.name }), pc, fn.name);
@@ -377,6 +375,40 @@ export class Recorder extends CdataRecorder {
     this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1 });
     this.cur = { base: this.cur.base + a + 2, proto: fn.proto, rtBase: this.cur.rtBase + 8 * (a + 2) };
     return undefined;
+  }
+
+  /**
+   * pcall(f, ...) of a Lua function, as recff_pcall records it: f is called in a pcall frame
+   * (the arguments move up one slot for the frame's link above f, as Calls.pcall moves them),
+   * inlined like any call; its return adds `true` in front of the results. An error on the trace
+   * is a guard that fails, and the interpreter raises it inside the pcall. A builtin f stitches.
+   */
+  private pcallFrame(pc: number, a: number, nargs: number, nres: number): boolean {
+    const f = this.vm.stack.get(this.cur.rtBase + 8 * (a + 2));
+    if (!(f instanceof LuaFunction)) return false;
+    this.callee(a + 2);
+    if (f.proto === null) {
+      // A builtin callee runs recorded in the pcall frame: its results behind `true`.
+      const results = this.recordedBuiltin(f, a + 3, nargs - 1, nres === 0 ? 0 : -1);
+      if (results) this.returnValues(a, nres, [REF_TRUE, ...results]);
+      return results !== undefined;
+    }
+    for (let i = nargs - 1; i >= 1; i--) this.set(a + 3 + i, this.get(a + 2 + i));
+    this.set(a + 1, this.raw(BigInt(this.cur.proto.bcAddress + 4 * (pc + 1)), 'p64'));
+    this.set(a + 3, this.raw(BigInt(16 | FRAME_PCALL), 'p64'));
+    for (let i = nargs - 1; i < f.proto.numparams; i++) this.set(a + 4 + i, REF_NIL);
+    this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1, pcall: true });
+    this.cur = { base: this.cur.base + a + 4, proto: f.proto, rtBase: this.cur.rtBase + 8 * (a + 4) };
+    // Start catching on-trace errors (recff_pcall): the next instruction takes a snapshot.
+    this.needsnap = true;
+    return true;
+  }
+
+  /** The results of builtin `fn` called with the `nargs` values from register `arg`, when it is recorded (else it stitches). */
+  private recordedBuiltin(fn: LuaFunction, arg: number, nargs: number, nres: number): Ref[] | undefined {
+    const ffi = nargs === 1 || nargs === 2 ? this.ffiNew(fn.name, this.operand(arg), nargs === 2 ? this.operand(arg + 1) : undefined) : undefined;
+    const popped = fn.name === 'table.remove' && nargs >= 1 ? this.tablePop(arg, nargs, nres !== 0) : undefined;
+    return ffi ?? popped ?? (nargs >= 1 ? this.fastFunction(fn.name, arg, nargs) : undefined) ?? this.builtinViaHelper(fn, arg, nargs);
   }
 
   /**
@@ -481,9 +513,10 @@ export class Recorder extends CdataRecorder {
     const values = Array.from({ length: nvals }, (_, i) => this.get(a + i));
     if (this.callers.length > 0) {
       const caller = this.callers.pop()!;
-      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(-2)) this.slots.delete(slot);
+      // A pcall frame also drops the pcall's own function and link, two slots further down.
+      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(caller.pcall ? -4 : -2)) this.slots.delete(slot);
       this.cur = caller.frame;
-      this.returnValues(caller.callA, caller.nres, values);
+      this.returnValues(caller.callA, caller.nres, caller.pcall ? [REF_TRUE, ...values] : values);
       return undefined;
     }
     const link = this.vm.mem.read32(this.cur.rtBase - 8);

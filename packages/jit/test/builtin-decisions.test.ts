@@ -14,7 +14,6 @@ const programs = fs.readdirSync(DIR).filter((f) => f.endsWith('.lua')).sort();
 
 /** Builtins LuaJIT records that tracesim stitches (or aborts on), with the reason. */
 const NOT_YET_RECORDED: Readonly<Record<string, string>> = {
-  ff_pcall: 'recff_xpcall records the callee as an inlined frame',
 };
 
 test('there is a program for every line of builtins.txt', () => {
