@@ -6,7 +6,7 @@ import {
   LoopTypeInstability, REF_FIRST, REF_NIL, SLOAD, TYPE_BY_NUMBER, TraceBuilder, isConstRef, optimizeLoop,
   type ComparisonOp, type IRTypeName, type LinkKind, type Ref, type ReturnSite, type Trace, type TraceStart,
 } from '@tracesim/ir';
-import { BC, FRAME_DELTA_MASK, FRAME_PCALL, frameType, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
+import { BC, FRAME_DELTA_MASK, isPcallFrame, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insD, type LuaInterpreter, type LuaValue, type OpName, type Proto } from '@tracesim/lua';
 import { deadRegisters } from './snap-usedef';
 import { tvalueBits } from './tvalue-cell';
 import { formatAbortMessage, JitRandom, type AbortReason, type LinkDecision, type LinkPolicy, type RecordingState } from './manager';
@@ -75,8 +75,12 @@ interface Caller {
   /** Results the CALL wants (C - 1). */
   readonly nres: number;
   readonly retPc: number;
-  /** A pcall's frame (recff_pcall): the callee's results come back behind `true`. */
-  readonly pcall?: boolean;
+  /**
+   * A pcall or xpcall frame (recff_pcall, recff_xpcall): how far above callA the callee's BASE
+   * is (4 for pcall, 5 for xpcall, whose handler sits below the callee); its results come back
+   * behind `true`.
+   */
+  readonly protectedAt?: number;
 }
 
 /** A recording abort: LuaJIT's reason code and its formatted message. */
@@ -165,17 +169,18 @@ export abstract class RecorderBase {
     let { base, rtBase } = this.cur;
     while (base > 0) {
       let link = this.vm.mem.read32(rtBase - 8);
-      // A pcall frame (Calls.pcall): the callee sits above the pcall's own Lua frame, whose link names the CALL.
-      const pcall = frameType(link) === FRAME_PCALL;
-      const frameBase = pcall ? rtBase - (link & FRAME_DELTA_MASK) : rtBase;
-      if (pcall) link = this.vm.mem.read32(frameBase - 8);
+      // A pcall/xpcall frame (Calls.pcall): the callee sits above the pcall's own Lua frame, whose link names the CALL.
+      const protectedCall = isPcallFrame(link);
+      const frameBase = protectedCall ? rtBase - (link & FRAME_DELTA_MASK) : rtBase;
+      if (protectedCall) link = this.vm.mem.read32(frameBase - 8);
       const call = this.vm.mem.read32(link - 4);
       const callA = insA(call);
       const callerRt = frameBase - 8 * (callA + 2);
       const proto = this.vm.functionAt(callerRt).proto!;
       base -= (rtBase - callerRt) / 8;
+      const protectedAt = (rtBase - callerRt) / 8 - callA;
       rtBase = callerRt;
-      this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2, ...(pcall ? { pcall } : {}) });
+      this.callers.unshift({ frame: { base, proto, rtBase }, callA, nres: insB(call) - 1, retPc: (link - proto.bcAddress) >>> 2, ...(protectedCall ? { protectedAt } : {}) });
     }
   }
 

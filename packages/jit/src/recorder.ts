@@ -10,7 +10,7 @@ import {
   REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
-import { BC, FRAME_PCALL, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
+import { BC, FRAME_PCALL, FRAME_PCALLH, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
 import { builtinLink, compiledLoopLink, functionEntryLink, returnLink, tailCallLink } from './manager';
 import { CdataRecorder, type CdataOperand } from './recorder-ffi';
 import { Abort, luaType, nyi, type RecordOutcome } from './recorder-base';
@@ -364,7 +364,7 @@ export class Recorder extends CdataRecorder {
       this.returnValues(a, nres, result);
       return undefined;
     }
-    if (fn.proto === null && fn.name === 'pcall' && nargs >= 1 && this.pcallFrame(pc, a, nargs, nres)) return undefined;
+    if (fn.proto === null && (fn.name === 'pcall' || fn.name === 'xpcall') && this.protectedCall(fn.name, pc, a, nargs, nres)) return undefined;
     if (fn.proto === null) {
       const next = OP_NAMES[this.cur.proto.bc[pc + 1] & 0xff];
       return this.decide(builtinLink(this.state(false), { irCount: this.b.nextRef - 0x8001, fromLuaCall: true, nextOp: next, name: fn.name }), pc, fn.name);
@@ -378,27 +378,38 @@ export class Recorder extends CdataRecorder {
   }
 
   /**
-   * pcall(f, ...) of a Lua function, as recff_pcall records it: f is called in a pcall frame
-   * (the arguments move up one slot for the frame's link above f, as Calls.pcall moves them),
-   * inlined like any call; its return adds `true` in front of the results. An error on the trace
-   * is a guard that fails, and the interpreter raises it inside the pcall. A builtin f stitches.
+   * pcall(f, ...) and xpcall(f, handler, ...) as recff_pcall and recff_xpcall record them: a Lua
+   * f is called in a pcall frame laid out as Calls.pcall/xpcall lay it out (f above the pcall's
+   * own frame, or above the handler for xpcall, then the frame's link, then the arguments moved
+   * up), inlined like any call; its return puts `true` before the results. An error on the trace
+   * is a guard that fails, and the interpreter raises it inside the pcall. A builtin f that is
+   * recorded runs in place, its results behind `true`; any other stitches.
    */
-  private pcallFrame(pc: number, a: number, nargs: number, nres: number): boolean {
+  private protectedCall(name: 'pcall' | 'xpcall', pc: number, a: number, nargs: number, nres: number): boolean {
+    const withHandler = name === 'xpcall';
+    if (nargs < (withHandler ? 2 : 1)) return false;
     const f = this.vm.stack.get(this.cur.rtBase + 8 * (a + 2));
-    if (!(f instanceof LuaFunction)) return false;
+    if (!(f instanceof LuaFunction) || (withHandler && !(this.vm.stack.get(this.cur.rtBase + 8 * (a + 3)) instanceof LuaFunction))) return false;
     this.callee(a + 2);
+    const fnRef = this.get(a + 2);
+    const first = withHandler ? 2 : 1; // f's first argument among the call's
     if (f.proto === null) {
-      // A builtin callee runs recorded in the pcall frame: its results behind `true`.
-      const results = this.recordedBuiltin(f, a + 3, nargs - 1, nres === 0 ? 0 : -1);
+      const results = this.recordedBuiltin(f, a + 2 + first, nargs - first, nres === 0 ? 0 : -1);
       if (results) this.returnValues(a, nres, [REF_TRUE, ...results]);
       return results !== undefined;
     }
-    for (let i = nargs - 1; i >= 1; i--) this.set(a + 3 + i, this.get(a + 2 + i));
+    const at = withHandler ? 5 : 4; // the callee's BASE above a
+    const args = Array.from({ length: nargs - first }, (_, i) => this.get(a + 2 + first + i));
+    if (withHandler) {
+      this.set(a + 2, this.get(a + 3));
+      this.set(a + 3, fnRef);
+    }
+    args.forEach((ref, i) => this.set(a + at + i, ref));
     this.set(a + 1, this.raw(BigInt(this.cur.proto.bcAddress + 4 * (pc + 1)), 'p64'));
-    this.set(a + 3, this.raw(BigInt(16 | FRAME_PCALL), 'p64'));
-    for (let i = nargs - 1; i < f.proto.numparams; i++) this.set(a + 4 + i, REF_NIL);
-    this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1, pcall: true });
-    this.cur = { base: this.cur.base + a + 4, proto: f.proto, rtBase: this.cur.rtBase + 8 * (a + 4) };
+    this.set(a + at - 1, this.raw(BigInt(8 * (at - 2) | (withHandler ? FRAME_PCALLH : FRAME_PCALL)), 'p64'));
+    for (let i = args.length; i < f.proto.numparams; i++) this.set(a + at + i, REF_NIL);
+    this.callers.push({ frame: this.cur, callA: a, nres, retPc: pc + 1, protectedAt: at });
+    this.cur = { base: this.cur.base + a + at, proto: f.proto, rtBase: this.cur.rtBase + 8 * (a + at) };
     // Start catching on-trace errors (recff_pcall): the next instruction takes a snapshot.
     this.needsnap = true;
     return true;
@@ -513,10 +524,10 @@ export class Recorder extends CdataRecorder {
     const values = Array.from({ length: nvals }, (_, i) => this.get(a + i));
     if (this.callers.length > 0) {
       const caller = this.callers.pop()!;
-      // A pcall frame also drops the pcall's own function and link, two slots further down.
-      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(caller.pcall ? -4 : -2)) this.slots.delete(slot);
+      // A pcall frame also drops the pcall's own function, link (and xpcall's handler) below.
+      for (const slot of [...this.slots.keys()]) if (slot >= this.slotOf(-(caller.protectedAt ?? 2))) this.slots.delete(slot);
       this.cur = caller.frame;
-      this.returnValues(caller.callA, caller.nres, caller.pcall ? [REF_TRUE, ...values] : values);
+      this.returnValues(caller.callA, caller.nres, caller.protectedAt !== undefined ? [REF_TRUE, ...values] : values);
       return undefined;
     }
     const link = this.vm.mem.read32(this.cur.rtBase - 8);

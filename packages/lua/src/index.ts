@@ -16,7 +16,7 @@ export type { JitParamName, JitFlagName, JitParams } from './jitparams';
 export { HotCounters, HOTCOUNT_SIZE, HOTCOUNT_LOOP, HOTCOUNT_CALL } from './hotcount';
 export { LuaTable } from './table';
 export { LuaString, LuaFunction, LuaThread, LuaCdata, LuaUserdata, Upvalue, typeName } from './value';
-export { tagOf, FRAME_PCALL, FRAME_DELTA_MASK, frameType } from './stack';
+export { tagOf, FRAME_PCALL, FRAME_PCALLH, FRAME_DELTA_MASK, isPcallFrame } from './stack';
 export { INT64, UINT64, wrap } from './ctype';
 export type { CType } from './ctype';
 export { numberToInt64 } from './lib/ffi-arith';
