@@ -10,7 +10,6 @@ for f in fixtures/corpus/*.lua; do
   # The #1169 program segfaults under this LuaJIT: keep what it printed before, and its exit
   # status in NAME.status (a log cut by a crash is compared up to the crash).
   rm -f "fixtures/exits/$name.status"
-  status=0
   { (cd fixtures/corpus && luajit -jdump=tx "$name.lua" 2>&1; echo "exit status $?" >&2) 2>"fixtures/exits/$name.stderr"; } | grep '^---- TRACE' > "fixtures/exits/$name.texit" || true
   status=$(sed -n 's/^exit status //p' "fixtures/exits/$name.stderr")
   rm -f "fixtures/exits/$name.stderr"
