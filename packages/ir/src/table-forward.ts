@@ -84,6 +84,17 @@ export class TableForwarding {
     return undefined;
   }
 
+  /** Whether a new key (tab_newkey) or a builtin may have resized `table` after instruction `after`. */
+  resizedSince(table: Ref, after: Ref): boolean {
+    for (let i = insIndex(after) + 1; i < this.ins.length; i++) {
+      const x = this.ins[i];
+      const name = helperName(x);
+      if (name === 'ff_call_side') return true;
+      if (x.op === 'CALLS' && name === 'tab_newkey' && this.tablesMayAlias(argumentsOf(this.ins, i)[0], table)) return true;
+    }
+    return false;
+  }
+
   /** The XLOAD that read the result of the call at `at`, when it loaded `type`. */
   private loadedFrom(at: number, type: IRTypeName): Ref | undefined {
     const call = insRef(at);

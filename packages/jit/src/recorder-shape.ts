@@ -73,29 +73,6 @@ export abstract class TableShapeRecorder extends RecorderBase {
       if (!(template instanceof LuaTable) || !templateOf(template)) return undefined;
       made = { asize: template.asize, hmask: template.hmask };
     }
-    if (!made) return undefined;
-    for (let ref = table + 1; ref < this.b.nextRef; ref++) {
-      const later = this.b.instruction(ref);
-      if (later.op !== 'CALLS') continue;
-      const name = HELPERS[later.op2]?.name;
-      if (name === 'ff_call_side' || (name === 'tab_newkey' && !this.madeApart(this.firstArgument(later.op1), table))) return undefined;
-    }
-    return made;
-  }
-
-  /** A call's first argument: the bottom of its CARG chain. */
-  private firstArgument(op1: Ref): Ref {
-    let ref = op1;
-    while (!isConstRef(ref) && this.b.instruction(ref).op === 'CARG') ref = this.b.instruction(ref).op1;
-    return ref;
-  }
-
-  /** Whether table ref `other` is surely not `table`: another table this trace made (aa_table's ALIAS_NO for two allocations). */
-  private madeApart(other: Ref, table: Ref): boolean {
-    if (other === table) return false;
-    // A table that existed before this trace made `table` is another one.
-    if (isConstRef(other)) return true;
-    const ins = this.b.instruction(other);
-    return ins.op === 'TDUP' || (ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new');
+    return made && !this.b.forwarding.resizedSince(table, table) ? made : undefined;
   }
 }
