@@ -30,7 +30,11 @@ const RSP = 4;
 const RDX_BASE = 2;
 const R14_DISPATCH = 14;
 /** The table-header fields FLOAD reads (machine's TABLE_HEADER), by IRFL name. */
-const TABLE_FIELDS: Readonly<Record<string, number>> = { 'tab.asize': TABLE_HEADER.asize, 'tab.hmask': TABLE_HEADER.hmask };
+const TABLE_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }>> = {
+  'tab.asize': { offset: TABLE_HEADER.asize, type: 'int' },
+  'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
+  'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },
+};
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
 const SLOT_BYTES = 8;
@@ -206,7 +210,7 @@ class TraceCodegen {
   private instruction(ins: IRIns, i: number): void {
     const op = ins.op;
     if (op === 'SLOAD') return this.sload(ins, i);
-    if (op === 'XLOAD') return this.xload(ins, i);
+    if (op === 'XLOAD' || op === 'ALOAD') return this.xload(ins, i);
     if (op === 'FLOAD') return this.fload(ins, i);
     if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
     if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
@@ -223,6 +227,10 @@ class TraceCodegen {
         return this.fpmath(ins, i);
       case 'CONV':
         return this.conv(ins, i);
+      case 'AREF':
+        return this.aref(ins, i);
+      case 'ASTORE':
+        return this.astore(ins, i);
       case 'RETF':
         return this.retf(ins, i);
       case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR': case 'TDUP':
@@ -246,29 +254,63 @@ class TraceCodegen {
     this.loadTValue(ins, i, repr, at, (mode & SLOAD.T) !== 0, ins.guard && (mode & SLOAD.C) !== 0);
   }
 
-  /** XLOAD from the address in op1 (a helper's result cell): a TValue load with a type check. */
+  /** XLOAD from the address in op1 (a helper's result cell), ALOAD from an AREF: a TValue load with a type check. */
   private xload(ins: IRIns, i: number): void {
     const repr = checkedRepr(ins.type, this.where(i));
     const [address] = this.sources(ins, i);
-    if (address.kind !== 'reg') throw new AsmError(this.where(i), 'XLOAD needs an address in a register');
+    if (address.kind !== 'reg') throw new AsmError(this.where(i), `${ins.op} needs an address in a register`);
     this.loadTValue(ins, i, repr, (width, extra = 0) => mem(address.reg, extra, width), ins.guard, false);
   }
 
   /**
-   * FLOAD tab.asize / tab.hmask: the table's TValue carries its GC handle, and its header sits at
-   * tableHeaders.base + 8 × handle, reached from DISPATCH (r14) with the handle as index.
+   * FLOAD tab.asize / tab.hmask / tab.array: the table's TValue carries its GC handle, and its
+   * header sits at tableHeaders.base + 16 × handle, reached from DISPATCH (r14) with twice the
+   * handle as index.
    */
   private fload(ins: IRIns, i: number): void {
-    const field = IRFL_NAMES[ins.op2];
-    const offset = TABLE_FIELDS[field];
-    if (offset === undefined || ins.type !== 'int') throw new AsmError(this.where(i), `FLOAD ${field} is not supported by the backend`);
+    const field = TABLE_FIELDS[IRFL_NAMES[ins.op2]];
+    if (field === undefined || ins.type !== field.type) throw new AsmError(this.where(i), `${ins.type} FLOAD ${IRFL_NAMES[ins.op2]} is not supported by the backend`);
     const dest = this.alloc.ins[i].dest;
     if (dest === undefined) return;
     const [table] = this.sources(ins, i);
     if (table.kind === 'reg') this.e.emit('mov', [gpr(TMP, 32), gpr(table.reg, 32)]);
     else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
-    const header: Operand = { kind: 'mem', width: 32, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + offset };
-    this.e.emit('mov', [gpr(dest, 32), header]);
+    this.e.emit('add', [gpr(TMP), gpr(TMP)]);
+    const width = field.type === 'p64' ? 64 : 32;
+    const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + field.offset };
+    this.e.emit('mov', [gpr(dest, width), header]);
+  }
+
+  /** AREF: the address of array slot `index` (an int the ABC before it has bounded). */
+  private aref(ins: IRIns, i: number): void {
+    const dest = this.alloc.ins[i].dest;
+    if (dest === undefined) return;
+    const [array, index] = this.sources(ins, i);
+    if (array.kind !== 'reg') throw new AsmError(this.where(i), 'AREF needs the array part\'s address in a register');
+    if (index.kind === 'const') {
+      this.e.emit('lea', [gpr(dest), mem(array.reg, SLOT_BYTES * Number(BigInt.asIntN(32, constBits(this.trace, index.ref, this.where(i)))), 64)]);
+      return;
+    }
+    this.e.emit('mov', [gpr(TMP, 32), gpr(index.reg, 32)]);
+    this.e.emit('lea', [gpr(dest), { kind: 'mem', width: 64, base: array.reg, index: TMP, scale: 8, disp: 0 }]);
+  }
+
+  /** ASTORE: the value as a TValue into the slot its AREF names (an int becomes a double). */
+  private astore(ins: IRIns, i: number): void {
+    const [address, value] = this.sources(ins, i);
+    if (address.kind !== 'reg') throw new AsmError(this.where(i), 'ASTORE needs an AREF in a register');
+    const dst = mem(address.reg, 0, 64);
+    if (value.kind === 'const') {
+      this.e.emit('mov', [gpr(TMP), imm(wordsToBits(constWords(this.trace, value.ref, this.where(i))), 64)]);
+      this.e.emit('mov', [dst, gpr(TMP)]);
+      return;
+    }
+    const repr = valueRepr(this.trace.ins[insIndex(ins.op2)].type);
+    if (repr === 'int') {
+      this.e.emit('cvtsi2sd', [xmm(FTMP), gpr(value.reg, 32)]);
+      this.e.emit('movsd', [dst, xmm(FTMP)]);
+    } else if (repr === 'num') this.e.emit('movsd', [dst, xmm(value.reg)]);
+    else this.e.emit('mov', [dst, gpr(value.reg)]);
   }
 
   /** Loads the TValue at `at` as `repr`: optional type check (exit when it is not the IR type), optional exact int conversion. */

@@ -331,7 +331,8 @@ class IrSectionParser {
       return { value, end: pos + m[0].length };
     }
     const peer = this.typeOf(other);
-    const constType = op === 'ABC' || op === 'CONV' || op === 'HREFK' ? peer : (peer ?? type);
+    // An array index is an int; a stored constant has the store's type, not its AREF's.
+    const constType = op === 'AREF' && other !== undefined ? 'int' : op === 'ASTORE' && other !== undefined ? type : op === 'ABC' || op === 'CONV' || op === 'HREFK' ? peer : (peer ?? type);
     return this.refOperand(text, pos, constType);
   }
 

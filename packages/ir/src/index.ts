@@ -25,6 +25,7 @@ export { truncateToInt, checkedNumToInt, evalArith, evalCompare, evalInt64Arith 
 export { optimizeLoop } from './loop';
 export { TableForwarding } from './table-forward';
 export { StringModel } from './string-model';
+export type { TableContents } from './table-memory';
 export { helperCall, isHelperCallOp, type HelperCall } from './helper-ops';
 export { callArguments, snapshotInForce, refType, sameOperandType, findTrace, sideTraceAt } from './queries';
 export { formatRunEvent } from './events-format';

@@ -11,6 +11,7 @@ import { gcHandle } from './constants';
 import { IrRuntimeError, IrStepBudgetError, snapshotLocation, traceLocation } from './errors';
 import { decodeConv, FPMATH_NAMES, IRFL_NAMES, SLOAD, TOSTR_MODES } from './literals';
 import { StringModel } from './string-model';
+import { TableMemoryModel, type TableContents } from './table-memory';
 import { ARITH_OPS, COMPARISON_OPS, opInfo, type ArithOp, type ComparisonOp } from './opcodes';
 import { callArguments, findTrace, sideTraceAt, snapshotInForce } from './queries';
 import { constIndex, insIndex, insRef, isConstRef, REF_BASE, type Ref } from './refs';
@@ -43,6 +44,8 @@ export interface RunResult {
   readonly stack: readonly TValueWords[];
   readonly base: number;
   readonly steps: number;
+  /** The scenario tables' array parts after the run (ASTORE writes them). */
+  readonly tables: readonly TableContents[];
 }
 
 /** A runtime value: int/num as numbers, tagged values as TValue words, pointers and 64-bit ints as bigints. */
@@ -67,6 +70,7 @@ class Interpreter {
   private readonly counts = new Map<string, number>();
   private readonly helperState: HelperState = { ticks: 0 };
   private readonly strings: StringModel;
+  readonly tables: TableMemoryModel;
 
   constructor(
     private readonly set: TraceSet,
@@ -76,6 +80,7 @@ class Interpreter {
     this.base = scenario.base;
     for (const s of scenario.slots) this.stack[this.index(s.slot, 'scenario')] = luaValueWords(s.value);
     this.strings = StringModel.forRun(set, scenario);
+    this.tables = new TableMemoryModel(scenario.tables ?? []);
   }
 
   private trace(n: number, from: string): Trace {
@@ -295,6 +300,13 @@ class Interpreter {
         return this.retf(trace, ins.op2, ref);
       case 'FLOAD':
         return this.fload(val(ins.op1), ins.op2, type, where);
+      case 'AREF':
+        return pointer(val(ins.op1)) + 8n * BigInt(num(ins.op2));
+      case 'ALOAD':
+        return this.typedWords(this.tables.load(Number(pointer(val(ins.op1))), where), type, ins.guard, false, ref, where);
+      case 'ASTORE':
+        this.tables.store(Number(pointer(val(ins.op1))), this.storedWords(trace, ins.op2, values), where);
+        return undefined;
       case 'BUFHDR':
         return this.strings.reset(pointer(val(ins.op1)));
       case 'BUFPUT':
@@ -322,14 +334,17 @@ class Interpreter {
     const where = traceLocation(trace.number, ref);
     const parentValue = mode & SLOAD.P ? inherited?.get(slot) : undefined;
     if (parentValue) return parentValue.value;
-    const w = this.stack[this.index(slot, where)];
-    const checked = (mode & SLOAD.T) !== 0;
+    // A guarded converting SLOAD checks that the number is an exact int32 (asm_sload tointg).
+    return this.typedWords(this.stack[this.index(slot, where)], type, (mode & SLOAD.T) !== 0, guard && (mode & SLOAD.C) !== 0, ref, where);
+  }
+
+  /** A TValue loaded as `type` (SLOAD, ALOAD): optionally type-checked, optionally converted to an exact int. */
+  private typedWords(w: TValueWords, type: IRTypeName, checked: boolean, exactInt: boolean, ref: Ref, where: string): RtValue {
     if (type === 'num' || type === 'int') {
       if (checked && !isNumberWords(w)) throw new Guard(ref);
       const n = wordsToNumber(w);
       if (type === 'num') return n;
-      // A guarded converting SLOAD checks that the number is an exact int32 (asm_sload tointg).
-      if (guard && mode & SLOAD.C) {
+      if (exactInt) {
         const i = checkedNumToInt(n);
         if (i === undefined) throw new Guard(ref);
         return i;
@@ -340,16 +355,23 @@ class Interpreter {
       if (checked && (isNumberWords(w) || itypeOf(w) !== itypeOfType(type))) throw new Guard(ref);
       return w;
     }
-    return unmodelled(where, `${type} SLOAD`);
+    return unmodelled(where, `${type} load`);
   }
 
-  /** FLOAD tab.asize / tab.hmask: the scenario's sizes for the table's handle. */
-  private fload(table: RtValue, field: number, type: IRTypeName, where: string): number {
+  /** The TValue a store writes for `ref`: numbers (int ones too) as doubles, tagged values as they are. */
+  private storedWords(trace: Trace, ref: Ref, values: (RtValue | undefined)[]): TValueWords {
+    const { type, value } = this.typedValue(trace, ref, values);
+    if (typeof value === 'number') return numberWords(value);
+    if (typeof value === 'bigint') return rawWords(value);
+    return isNumericType(type) ? numberWords(wordsToNumber(value)) : value;
+  }
+
+  /** FLOAD tab.asize / tab.hmask / tab.array: the scenario's header for the table's handle. */
+  private fload(table: RtValue, field: number, type: IRTypeName, where: string): number | bigint {
     const name = IRFL_NAMES[field];
-    if (typeof table !== 'object' || type !== 'int' || (name !== 'tab.asize' && name !== 'tab.hmask')) return unmodelled(where, `${type} FLOAD ${name}`);
-    const sizes = this.scenario.tables?.find((t) => t.handle === table.lo);
-    if (!sizes) throw new IrRuntimeError(where, `FLOAD ${name} of a table the scenario gives no sizes for (handle ${table.lo})`);
-    return name === 'tab.asize' ? sizes.asize : sizes.hmask;
+    const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : name === 'tab.array' && type === 'p64';
+    if (typeof table !== 'object' || !typed) return unmodelled(where, `${type} FLOAD ${name}`);
+    return this.tables.field(table.lo, name as 'tab.asize', where);
   }
 
   private retf(trace: Trace, pcRef: Ref, ref: Ref): undefined {
@@ -390,5 +412,5 @@ export function runTraceSet(set: TraceSet, scenario: Scenario | undefined = set.
   if (!scenario) throw new IrRuntimeError('scenario', 'the trace set has no scenario to run');
   const m = new Interpreter(set, scenario);
   m.run();
-  return { events: m.events, stack: m.stack, base: m.base, steps: m.steps };
+  return { events: m.events, stack: m.stack, base: m.base, steps: m.steps, tables: m.tables.contents() };
 }

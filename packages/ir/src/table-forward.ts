@@ -1,10 +1,12 @@
-// Load forwarding over the table helpers, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
-// fwd_ahload), FLOAD (lj_opt_fwd_fload) and the metatable load: a tab_get of a table and key
-// takes the value of the last tab_set/tab_newkey or tab_get of that same table and key when no
-// store in between may alias it, and no state-changing builtin ran. A key aliases another when
+// Load forwarding over the table accesses, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
+// fwd_ahload), FLOAD (lj_opt_fwd_fload) and the metatable load: a load of a table and key (an
+// ALOAD of the array part, whose AREF names the table's FLOAD tab.array and the index, or a
+// tab_get of the hash part) takes the value of the last store (ASTORE, tab_set, tab_newkey) or
+// load of that same table and key when no store in between may alias it, and no
+// state-changing builtin ran. A key aliases another when
 // both may be equal (the same constant, or either one not constant and of a type the other may
 // have); two tables alias unless they are distinct allocations (aa_table: two TNEW/TDUP results,
-// or one of them and a table that existed before). FLOAD tab.asize/tab.hmask is forwarded from
+// or one of them and a table that existed before). FLOAD tab.asize/hmask/array is forwarded from
 // an earlier FLOAD of the same field until a store of a new key (NEWREF) or a builtin may have
 // resized the table. The walk goes back across LOOP, so the LOOP pass forwards loop-carried
 // values as lj_opt_loop's re-emission does. It works on the instruction list being built.
@@ -43,12 +45,26 @@ export class TableForwarding {
     private readonly constType: (ref: Ref) => IRTypeName,
   ) {}
 
-  /** The value a tab_get(table, key) of `type` would load, if an earlier access knows it. */
+  /** The table and index an AREF names (its FLOAD tab.array's table), if `aref` is one. */
+  arrayKey(aref: Ref): [Ref, Ref] | undefined {
+    const x = isConstRef(aref) ? undefined : this.ins[insIndex(aref)];
+    const array = x?.op === 'AREF' && !isConstRef(x.op1) ? this.ins[insIndex(x.op1)] : undefined;
+    return array?.op === 'FLOAD' ? [array.op1, x!.op2] : undefined;
+  }
+
+  /** The value a load of table[key] (tab_get, or ALOAD with `key` the index) of `type` would load, if an earlier access knows it. */
   value(table: Ref, key: Ref, type: IRTypeName): Ref | undefined {
     for (let i = this.ins.length - 1; i >= 0; i--) {
       const x = this.ins[i];
       const name = helperName(x);
       if (name === 'ff_call_side') return undefined;
+      const slot = x.op === 'ASTORE' || x.op === 'ALOAD' ? this.arrayKey(x.op1) : undefined;
+      if (slot && x.op === 'ASTORE') {
+        const [t, k] = slot;
+        if (!this.keysMayAlias(k, key) || !this.tablesMayAlias(t, table)) continue;
+        return t === table && k === key && this.typeOf(x.op2) === type ? x.op2 : undefined;
+      }
+      if (slot && slot[0] === table && slot[1] === key) return x.type === type ? insRef(i) : undefined;
       if (x.op === 'CALLS' && name !== undefined && STORES.has(name)) {
         const [t, k, v] = argumentsOf(this.ins, i);
         if (!this.keysMayAlias(k, key) || !this.tablesMayAlias(t, table)) continue;

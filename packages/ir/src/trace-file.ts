@@ -6,7 +6,7 @@
 import { IrParseError, textLocation } from './errors';
 import { printTrace } from './dump-print';
 import { splitLines, START_LINE, TraceBlockReader, type SourceLine } from './dump-parse';
-import type { ReturnSite, Scenario, TableSizes, Trace, TraceSet } from './trace';
+import type { LuaValue, ReturnSite, Scenario, TableSizes, Trace, TraceSet } from './trace';
 import { formatLuaValue, parseLuaValue } from './values';
 
 export const SCENARIO_HEADER = '---- SCENARIO';
@@ -61,10 +61,22 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
       slots.push({ slot: Number(m[1]), value: value! });
     } else if ((m = /^retpc \[0x([0-9a-f]+)\] delta (\d+)$/.exec(t))) {
       returnSites.push({ pc: BigInt('0x' + m[1]), delta: Number(m[2]) });
-    } else if ((m = /^table \{0x([0-9a-f]+)\} asize (\d+) hmask (\d+)$/.exec(t))) {
-      tables.push({ handle: Number.parseInt(m[1], 16), asize: Number(m[2]), hmask: Number(m[3]) });
+    } else if ((m = /^table \{0x([0-9a-f]+)\} asize (\d+) hmask (\d+)(?: array 0x([0-9a-f]+))?$/.exec(t))) {
+      const asize = Number(m[2]);
+      const array = m[4] === undefined ? {} : { array: { address: Number.parseInt(m[4], 16), slots: Array.from({ length: asize }, (): LuaValue => ({ kind: 'nil' })) } };
+      if (m[4] !== undefined && asize === 0) err(t.indexOf(' array') + 2, 'a table with asize 0 has no array part');
+      tables.push({ handle: Number.parseInt(m[1], 16), asize, hmask: Number(m[3]), ...array });
+    } else if ((m = /^table \{0x([0-9a-f]+)\} \[(\d+)\] = (.*)$/.exec(t))) {
+      const handle = Number.parseInt(m[1], 16);
+      const table = tables.find((x) => x.handle === handle);
+      if (!table?.array) err(1, `table {0x${m[1]}} has no \`array 0xHEX\` line before this slot`);
+      const index = Number(m[2]);
+      if (index >= table!.asize) err(t.indexOf('[') + 2, `[${index}] is past the array part of table {0x${m[1]}} (asize ${table!.asize})`);
+      const value = parseLuaValue(m[3]);
+      if (!value) err(t.indexOf('=') + 3, `\`${m[3]}\` is not a value`);
+      (table!.array!.slots as LuaValue[])[index] = value!;
     } else {
-      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `table {0xHEX} asize N hmask N`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
+      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `table {0xHEX} asize N hmask N [array 0xHEX]`, `table {0xHEX} [K] = value`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
     }
   }
   if (fields.enter === undefined) throw new IrParseError(textLocation(file, header.line, 1), 'the scenario needs `enter N` (the trace to enter)');
@@ -87,7 +99,11 @@ export function printTraceFile(set: TraceSet): string {
   if (sc) {
     const lines = [SCENARIO_HEADER, `stack ${sc.stackSlots}`, `base ${sc.base}`];
     for (const s of sc.slots) lines.push(`slot #${s.slot} = ${formatLuaValue(s.value)}`);
-    for (const t of sc.tables ?? []) lines.push(`table {0x${t.handle.toString(16)}} asize ${t.asize} hmask ${t.hmask}`);
+    for (const t of sc.tables ?? []) {
+      const handle = `{0x${t.handle.toString(16)}}`;
+      lines.push(`table ${handle} asize ${t.asize} hmask ${t.hmask}${t.array ? ` array 0x${t.array.address.toString(16)}` : ''}`);
+      t.array?.slots.forEach((v, k) => v.kind !== 'nil' && lines.push(`table ${handle} [${k}] = ${formatLuaValue(v)}`));
+    }
     for (const r of set.returnSites) lines.push(`retpc [0x${r.pc.toString(16)}] delta ${r.delta}`);
     lines.push(`enter ${sc.enter}`, `times ${sc.times}`);
     if (sc.until) lines.push(`until ${sc.until.trace}/${sc.until.exit}`);

@@ -147,15 +147,17 @@ export interface Scenario {
   readonly until?: { readonly trace: number; readonly exit: number };
   /** IR instructions the interpreter may execute before it gives up. */
   readonly budget: number;
-  /** The sizes of the tables the slots hold, by GC handle: what FLOAD tab.asize/tab.hmask reads. */
+  /** The headers (and array parts) of the tables the slots hold, by GC handle: what FLOAD and ALOAD read. */
   readonly tables?: readonly TableSizes[];
 }
 
-/** One table's GCtab sizes in a scenario. */
+/** One table's GCtab header in a scenario, and its array part's slots when it has one. */
 export interface TableSizes {
   readonly handle: number;
   readonly asize: number;
   readonly hmask: number;
+  /** The array part: its address (FLOAD tab.array) and the asize values there (nil where not given). */
+  readonly array?: { readonly address: number; readonly slots: readonly LuaValue[] };
 }
 
 /** RETF return sites: return PC → slots BASE moves down when returning there. */

@@ -17,7 +17,7 @@ import {
 import { callArguments, findTrace, refType, sameOperandType } from './queries';
 import { constIndex, formatRef, insIndex, insRef, isConstRef, REF_BASE, REF_FIRST, type Ref } from './refs';
 import { LINK_KINDS, SELF_LINKS, type IRIns, type Snapshot, type Trace, type TraceSet } from './trace';
-import { isTypeName, type IRTypeName } from './types';
+import { isTaggedType, isTypeName, type IRTypeName } from './types';
 
 class TraceChecker {
   readonly errors: IrValidationError[] = [];
@@ -140,6 +140,15 @@ class TraceChecker {
       if ((conv.check === 'check' || conv.check === 'index') && !ins.guard) this.error(ref, `CONV with ${conv.check} must be a guard (flag >)`);
     } else if (op === 'SLOAD') {
       this.checkSload(ins, ref);
+    } else if (op === 'AREF') {
+      if (type !== 'p64') this.error(ref, `AREF must have type p64, not ${type}`);
+      this.expectType(ref, 'operand 1 (the array part)', ins.op1, 'p64', op);
+      this.expectType(ref, 'operand 2 (the index)', ins.op2, 'int', op);
+    } else if (op === 'ALOAD' || op === 'ASTORE') {
+      const aref = this.insAt(ins.op1);
+      if (aref?.op !== 'AREF') this.error(ref, `operand 1 of ${op} must be an AREF, not ${aref ? `${aref.op} ${formatRef(ins.op1)}` : 'a constant'}`);
+      if (op === 'ALOAD' && !isTaggedType(type) && type !== 'num') this.error(ref, `ALOAD loads a Lua value: num or a tagged type, not ${type}`);
+      if (op === 'ASTORE' && !isTaggedType(this.typeOf(ins.op2)) && !['num', 'int'].includes(this.typeOf(ins.op2))) this.error(ref, `ASTORE stores a Lua value: num, int or a tagged type, not ${this.typeOf(ins.op2)}`);
     } else if (op === 'PHI') {
       this.checkPhi(ins, ref);
     } else if (op === 'LOOP') {

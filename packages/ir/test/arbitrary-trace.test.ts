@@ -19,8 +19,8 @@ const RUNS = 1000;
 /** What a run computes (steps left out: folding legitimately saves some). */
 function run(set: TraceSet): Omit<RunResult, 'steps'> | 'budget' {
   try {
-    const { events, stack, base } = runTraceSet(set);
-    return { events, stack, base };
+    const { events, stack, base, tables } = runTraceSet(set);
+    return { events, stack, base, tables };
   } catch (e) {
     if (e instanceof IrStepBudgetError) return 'budget';
     throw e;

@@ -52,23 +52,12 @@ export abstract class IndexRecorder extends LoopRecorder {
     return this.raw(this.bitsOf(v), 'tab');
   }
 
-  /** Loads a helper-result cell with a type guard for the value the lookup sees now. */
-  private load(helper: 'tab_get' | 'tab_meta', args: Ref[], value: LuaValue): Ref {
-    // An earlier access of the same table and key may already know the value (lj_opt_fwd_hload).
-    const type = luaType(value);
-    const known = helper === 'tab_get' ? this.b.forwarding.value(args[0], args[1], type) : this.b.forwarding.metatable(args[0], type);
-    if (known !== undefined) return known;
-    const ref = this.b.emit('XLOAD', luaType(value), this.b.call(helper, args), 0, true)!;
-    this.guardSince = true;
-    return ref;
-  }
-
   /** The metatable of table `t` as the trace sees it: guarded to be none, or exactly this one. */
   protected metatable(table: Ref, t: LuaTable): LuaTable | null {
     // A table the trace made itself has none yet (lj_opt_fold's fload_tab_tnew_meta: FLOAD of a
     // TNEW's metatable is NULL), unless a state-changing builtin (setmetatable) ran since.
     if (this.madeOnTrace(table)) return null;
-    const ref = this.load('tab_meta', [table], t.metatable ?? undefined);
+    const ref = this.helperLoad('tab_meta', [table], t.metatable ?? undefined);
     if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
     return t.metatable;
   }
@@ -99,13 +88,8 @@ export abstract class IndexRecorder extends LoopRecorder {
     const length = this.b.call('tab_len', [table]);
     this.guard(n ? 'NE' : 'EQ', 'num', length, this.b.knum(0));
     if (n === 0) return [];
-    let value: Ref | undefined;
-    if (wanted) {
-      const part = this.keyPart(table, t, length, n);
-      value = part === 'empty-hash' ? REF_NIL : this.load('tab_get', [table, length], t.getInt(n));
-    }
-    this.keyPart(table, t, length, n);
-    this.b.call('tab_set', [table, length, REF_NIL]);
+    const value = wanted ? this.rawLoad(table, length, this.keyPart(table, t, length, n), t.getInt(n)) : undefined;
+    this.rawStore(table, length, this.keyPart(table, t, length, n), REF_NIL, false);
     this.needsnap = true;
     return value === undefined ? [] : [value];
   }
@@ -119,7 +103,7 @@ export abstract class IndexRecorder extends LoopRecorder {
   private metamethod(mt: LuaTable, name: '__index' | '__newindex'): LuaValue {
     const key = this.vm.heap.str(name);
     const v = mt.get(key);
-    const ref = this.load('tab_get', [this.object(mt), this.raw(this.bitsOf(key), 'str')], v);
+    const ref = this.helperLoad('tab_get', [this.object(mt), this.raw(this.bitsOf(key), 'str')], v);
     if (v instanceof LuaTable) this.guard('EQ', 'tab', ref, this.object(v));
     return v;
   }
@@ -133,8 +117,7 @@ export abstract class IndexRecorder extends LoopRecorder {
       if (t instanceof LuaTable && this.b.typeOf(ref) === 'tab') {
         const raw = t.get(keyValue);
         // An empty hash part holds nothing: the key's value is nil without a lookup (niltv).
-        const part = this.keyPart(ref, t, key, keyValue);
-        const value = part === 'empty-hash' ? REF_NIL : this.load('tab_get', [ref, key], raw);
+        const value = this.rawLoad(ref, key, this.keyPart(ref, t, key, keyValue), raw);
         if (raw !== undefined || (mt = this.metatable(ref, t)) === null) {
           this.set(a, value);
           return { kind: 'continue' };
@@ -166,24 +149,24 @@ export abstract class IndexRecorder extends LoopRecorder {
       // A NaN key is an error the interpreter raises: leave the trace for it.
       this.guard('EQ', 'num', key, key);
     }
-    let part: KeyPart = 'hash';
+    let part: KeyPart = { part: 'hash' };
     for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
       if (!(t instanceof LuaTable) || this.b.typeOf(ref) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
       part = this.keyPart(ref, t, key, keyValue);
-      if (part === 'hash' && keyValue !== undefined && !t.hasNode(keyValue as never) && !this.newindexApplies(t)) {
+      if (part.part === 'hash' && keyValue !== undefined && !t.hasNode(keyValue as never) && !this.newindexApplies(t)) {
         // The key is not in the hash part (HREF gives niltv): guard that it stays absent.
-        this.load('tab_get', [ref, key], undefined);
+        this.rawLoad(ref, key, part, undefined);
       }
       const old = t.get(keyValue);
       // A key the trace saw non-nil needs no check (lj_opt_fwd_wasnonnil): no __newindex can apply.
-      if (old !== undefined && this.b.forwarding.value(ref, key, luaType(old)) !== undefined) break;
+      if (old !== undefined && this.knownValue(ref, key, part, old) !== undefined) break;
       if (t.metatable === null) {
         this.metatable(ref, t);
         break;
       }
       if (old !== undefined) {
         // The key is present: no __newindex applies while it stays so.
-        this.load('tab_get', [ref, key], old);
+        this.rawLoad(ref, key, part, old);
         break;
       }
       const mt = this.metatable(ref, t)!;
@@ -195,8 +178,7 @@ export abstract class IndexRecorder extends LoopRecorder {
       if (loop === MAX_INDEX_CHAIN - 1) throw nyi('IDXLOOP');
     }
     // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
-    const isNew = part !== 'array' && !(t as LuaTable).hasNode(keyValue as never);
-    this.b.call(isNew ? 'tab_newkey' : 'tab_set', [ref, key, value]);
+    this.rawStore(ref, key, part, value, part.part !== 'array' && !(t as LuaTable).hasNode(keyValue as never));
     this.needsnap = true;
     return { kind: 'continue' };
   }

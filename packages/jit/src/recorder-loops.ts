@@ -203,9 +203,7 @@ export abstract class LoopRecorder extends TableShapeRecorder {
     const raw = table.get(keyValue as never);
     const type = luaType(raw);
     // recff_ipairs_aux looks the key up as lj_record_idx does (raw: no metatable).
-    const part = this.keyPart(this.get(a + 2), table, key, keyValue);
-    const value = part === 'empty-hash' ? REF_NIL : this.b.emit('XLOAD', type, this.b.call('tab_get', [this.get(a + 2), key]), 0, true)!;
-    this.guardSince = true;
+    const value = this.rawLoad(this.get(a + 2), key, this.keyPart(this.get(a + 2), table, key, keyValue), raw);
     this.returnValues(a, nres, type === 'nil' ? [] : [key, value]);
     return { kind: 'continue' };
   }

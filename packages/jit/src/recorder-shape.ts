@@ -7,16 +7,17 @@
 // hash part guards the hash size its slot was found at (HREFK's EQ tab.hmask). The FLOADs read
 // the table's header; on a table the trace made, with no new key stored into it since, they fold
 // to the sizes it was made with (lj_opt_fold's fload_tab_tnew_asize/hmask, fload_tab_tdup_*).
-// The values themselves still move through the tab_get/tab_set/tab_newkey helpers.
-import { HELPERS, IRFL_NAMES, isConstRef, type Ref } from '@tracesim/ir';
+// A key in the array part is reached as LuaJIT reaches it: FLOAD tab.array, then AREF of the
+// index, which the loads and stores (ALOAD/ASTORE) use; the hash part stays behind helpers.
+import { HELPERS, IRFL_NAMES, isConstRef, REF_NIL, type Ref } from '@tracesim/ir';
 import { LuaTable, MAX_ASIZE, type LuaValue } from '@tracesim/lua';
-import { RecorderBase, nyi } from './recorder-base';
+import { RecorderBase, luaType, nyi } from './recorder-base';
 import { templateOf } from './template-handles';
 
 /** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREF/HREFK, or niltv for an empty hash part). */
-export type KeyPart = 'array' | 'hash' | 'empty-hash';
+export type KeyPart = { readonly part: 'array'; readonly aref: Ref } | { readonly part: 'hash' } | { readonly part: 'empty-hash' };
 
-type TableField = 'tab.asize' | 'tab.hmask';
+type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array';
 
 export abstract class TableShapeRecorder extends RecorderBase {
   /** rec_idx_key's guards for `key` in table `t` (IR `table`); which part the key is in now. */
@@ -30,7 +31,7 @@ export abstract class TableShapeRecorder extends RecorderBase {
         const asize = this.tableField(table, 'tab.asize');
         if (k < t.asize) {
           this.guard('ABC', 'int', asize, index);
-          return 'array';
+          return { part: 'array', aref: this.b.emit('AREF', 'p64', this.tableField(table, 'tab.array'), index)! };
         }
         this.guard('ULE', 'int', asize, index);
       } else if (!isConstRef(key)) {
@@ -41,20 +42,53 @@ export abstract class TableShapeRecorder extends RecorderBase {
     }
     if (t.hmask === 0) {
       this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(0));
-      return 'empty-hash';
+      return { part: 'empty-hash' };
     }
     if (isConstRef(key) && keyValue !== undefined && t.hasNode(keyValue)) {
       this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(t.hmask));
     }
-    return 'hash';
+    return { part: 'hash' };
   }
 
-  /** FLOAD of a size field, or its value when the table was made on the trace and has no new key since. */
+  /** A helper read (tab_get of the hash part, tab_meta) with a type guard for the value it sees now, unless an earlier access knows it (lj_opt_fwd_hload). */
+  protected helperLoad(helper: 'tab_get' | 'tab_meta', args: Ref[], value: LuaValue): Ref {
+    const type = luaType(value);
+    const known = helper === 'tab_get' ? this.b.forwarding.value(args[0], args[1], type) : this.b.forwarding.metatable(args[0], type);
+    if (known !== undefined) return known;
+    const ref = this.b.emit('XLOAD', type, this.b.call(helper, args), 0, true)!;
+    this.guardSince = true;
+    return ref;
+  }
+
+  /** The raw value of table[key] where keyPart found the key: nil from an empty hash part, an ALOAD of the array slot, or the hash part's tab_get. */
+  protected rawLoad(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref {
+    if (at.part === 'empty-hash') return REF_NIL;
+    if (at.part === 'hash') return this.helperLoad('tab_get', [table, key], value);
+    const known = this.knownValue(table, key, at, value);
+    if (known !== undefined) return known;
+    const ref = this.b.emit('ALOAD', luaType(value), at.aref, 0, true)!;
+    this.guardSince = true;
+    return ref;
+  }
+
+  /** What an earlier access of the same table and key left there, if it is of `value`'s type (lj_opt_fwd_*load). */
+  protected knownValue(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref | undefined {
+    const [t, k] = at.part === 'array' ? this.b.forwarding.arrayKey(at.aref)! : [table, key];
+    return this.b.forwarding.value(t, k, luaType(value));
+  }
+
+  /** table[key] = value raw, where keyPart found the key: an ASTORE into the array slot, else tab_set, or tab_newkey for a key the hash part lacks. */
+  protected rawStore(table: Ref, key: Ref, at: KeyPart, value: Ref, isNew: boolean): void {
+    if (at.part === 'array') this.b.emit('ASTORE', this.b.typeOf(value), at.aref, value);
+    else this.b.call(isNew ? 'tab_newkey' : 'tab_set', [table, key, value]);
+  }
+
+  /** FLOAD of a header field, or a size's value when the table was made on the trace and has no new key since. */
   private tableField(table: Ref, field: TableField): Ref {
-    const made = this.madeWithSizes(table);
+    const made = field === 'tab.array' ? undefined : this.madeWithSizes(table);
     if (made) return this.b.kint(field === 'tab.asize' ? made.asize : made.hmask);
     const id = IRFL_NAMES.indexOf(field);
-    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', 'int', table, id)!;
+    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', field === 'tab.array' ? 'p64' : 'int', table, id)!;
   }
 
   /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF (tab_newkey) or state-changing builtin may have changed them. */

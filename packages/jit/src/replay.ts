@@ -3,15 +3,16 @@
 // and exit_interp traps (snapshot restore), and logging every entry, exit, side-trace entry,
 // link and violation in the reference interpreter's event shapes.
 import type { AssembledSet, AssembledTrace } from '@tracesim/asm';
-import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
-import { SNAP_FLAGS, StringModel, type RestoredSlot, type Scenario, type TraceSet } from '@tracesim/ir';
-import { DISPATCH, DISPATCH_OFFSETS, RSP0, TABLE_HEADER, tableHeaderAddress, trapAddress, type TValueWords } from '@tracesim/machine';
+import { CpuFault, StepBudgetExhausted, WatcherStop, type Cpu, type Memory, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
+import { SNAP_FLAGS, StringModel, type RestoredSlot, type TableContents, type Scenario, type TraceSet } from '@tracesim/ir';
+import { DISPATCH, DISPATCH_OFFSETS, RSP0, trapAddress, type TValueWords } from '@tracesim/machine';
 import { EntryWatcher } from './entry-watcher';
 import { mapHelpers, mapModelStringHelpers } from './helper-calls';
 import { codeLocation, hex, ReplayBudgetError, ReplayFaultError, ReplayInputError } from './errors';
 import type { ReplayEvent } from './events';
 import { decodeExit, ExitState, restoreExitMap } from './exit-state';
 import { LuaStack } from './lua-stack';
+import { loadScenarioTables, readScenarioTables } from './scenario-tables';
 import { loadAssembledSet, type TraceMachine } from './machine';
 
 export interface ReplayOptions {
@@ -32,6 +33,8 @@ export interface ReplayResult {
   readonly stack: readonly TValueWords[];
   /** BASE (a stack index) after the last restore. */
   readonly base: number;
+  /** The scenario tables' array parts at the end (what the trace's stores left). */
+  readonly tables: readonly TableContents[];
 }
 
 const DEFAULT_INSTRUCTIONS_PER_IR_STEP = 64;
@@ -68,11 +71,7 @@ class Replay {
     this.machine = loadAssembledSet(assembled, options.onViolation ?? 'stop', options.checkpoint);
     this.stack = new LuaStack(this.machine.memory, scenario.stackSlots);
     this.stack.load(scenario);
-    for (const t of scenario.tables ?? []) {
-      const header = tableHeaderAddress(t.handle);
-      this.machine.memory.write32(header + TABLE_HEADER.asize, t.asize);
-      this.machine.memory.write32(header + TABLE_HEADER.hmask, t.hmask);
-    }
+    loadScenarioTables(this.machine.memory, scenario.tables ?? []);
     this.base = scenario.base;
     this.stepBudget = scenario.budget * (options.instructionsPerIrStep ?? DEFAULT_INSTRUCTIONS_PER_IR_STEP);
     this.stepsLeft = this.stepBudget;
@@ -100,6 +99,10 @@ class Replay {
 
   get violations(): readonly Violation[] {
     return this.machine.monitor.violations;
+  }
+
+  get memory(): Memory {
+    return this.machine.memory;
   }
 
   finalStack(): TValueWords[] {
@@ -232,5 +235,5 @@ export function replayTraceSet(set: TraceSet, assembled: AssembledSet, options: 
   if (!scenario) throw new ReplayInputError('scenario', 'the trace set has no scenario to replay');
   const replay = new Replay(assembled, scenario, options);
   replay.run();
-  return { events: replay.events, violations: replay.violations, stack: replay.finalStack(), base: replay.base };
+  return { events: replay.events, violations: replay.violations, stack: replay.finalStack(), base: replay.base, tables: readScenarioTables(replay.memory, scenario.tables ?? []) };
 }

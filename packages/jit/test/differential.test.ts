@@ -5,12 +5,13 @@
 // the host-stack monitor. The event sequence (entries, exits, side entries, links, restored
 // slots, BASE) must equal the reference IR interpreter's, and no contract violation may occur.
 // Tables in slots and as constants have their sizes read from their headers (FLOAD tab.asize,
-// tab.hmask) and checked (ABC, ULE, EQ); concatenations (TOSTR, BUFHDR, BUFPUT, BUFSTR) call the
+// tab.hmask) and checked (ABC, ULE, EQ), and their array parts loaded and stored in place
+// (FLOAD tab.array, AREF, ALOAD, ASTORE): the array parts must end alike too; concatenations (TOSTR, BUFHDR, BUFPUT, BUFSTR) call the
 // backend's buffer helpers, served from ir's StringModel as the reference interpreter's are. Set TRACESIM_SEED to reproduce a run; the seed is in the test name and in fast-check's report.
 
 import fc from 'fast-check';
 import { assembleTraceSet, MIN_REGS } from '@tracesim/asm';
-import { IrStepBudgetError, runTraceSet, type RestoredSlot, type RunEvent } from '@tracesim/ir';
+import { IrStepBudgetError, runTraceSet, type RestoredSlot, type RunEvent, type TableContents } from '@tracesim/ir';
 import { isNumberWords, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import { replayTraceSet, stripEngineFields } from '../src';
 import { arbitraryTraceSet } from '../../ir/test/support/arbitrary-trace';
@@ -24,6 +25,10 @@ function canonicalWords(w: TValueWords): TValueWords {
   return isNumberWords(w) && Number.isNaN(wordsToNumber(w)) ? { lo: 0, hi: 0x7ff80000 } : w;
 }
 
+function canonicalTables(tables: readonly TableContents[]): TableContents[] {
+  return tables.map((t) => ({ ...t, slots: t.slots.map(canonicalWords) }));
+}
+
 function canonical(events: readonly RunEvent[]): RunEvent[] {
   const slots = (restored: readonly RestoredSlot[]) => restored.map((r) => ({ ...r, words: canonicalWords(r.words) }));
   return events.map((e) => ('restored' in e ? { ...e, restored: slots(e.restored) } : e));
@@ -32,13 +37,16 @@ function canonical(events: readonly RunEvent[]): RunEvent[] {
 test(`compiled traces agree with the reference interpreter under budgets ${MIN_REGS}..${MAX_REGS} (seed ${SEED}, ${CASES} cases)`, () => {
   let compared = 0;
   let budgetStops = 0;
-  const tableOps = { FLOAD: 0, ABC: 0, BUFSTR: 0, TOSTR: 0 };
+  const tableOps = { FLOAD: 0, ABC: 0, ALOAD: 0, ASTORE: 0, BUFSTR: 0, TOSTR: 0 };
   fc.assert(
     fc.property(arbitraryTraceSet, (set) => {
-      for (const op of ['FLOAD', 'ABC', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
+      for (const op of ['FLOAD', 'ABC', 'ALOAD', 'ASTORE', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
       let reference: RunEvent[] | 'budget';
+      let arrays: TableContents[] = [];
       try {
-        reference = canonical(runTraceSet(set).events);
+        const run = runTraceSet(set);
+        reference = canonical(run.events);
+        arrays = canonicalTables(run.tables);
       } catch (e) {
         if (!(e instanceof IrStepBudgetError)) throw e;
         reference = 'budget';
@@ -54,13 +62,14 @@ test(`compiled traces agree with the reference interpreter under budgets ${MIN_R
         const replay = replayTraceSet(set, assembled, { onViolation: 'stop' });
         expect({ regs, violations: replay.violations }).toEqual({ regs, violations: [] });
         expect({ regs, events: canonical(stripEngineFields(replay.events)) }).toEqual({ regs, events: reference });
+        expect({ regs, arrays: canonicalTables(replay.tables) }).toEqual({ regs, arrays });
         compared++;
       }
     }),
     { seed: SEED, numRuns: CASES },
   );
   expect(compared + budgetStops).toBe(CASES * (MAX_REGS - MIN_REGS + 1));
-  // Table sizes (FLOAD tab.asize/tab.hmask), bounds checks and concatenations are among what is generated.
+  // Table headers (FLOAD), bounds checks, array loads and stores and concatenations are among what is generated.
   expect(Math.min(...Object.values(tableOps))).toBeGreaterThan(CASES / 20);
   expect(budgetStops).toBeLessThan(compared / 20);
 });

@@ -3,7 +3,10 @@
 // are deterministic. The global table is created first, as every function's default environment.
 // Every allocation is charged against a memory budget (--max-memory); one that would pass it
 // raises Lua's "not enough memory" instead of growing the host's heap.
+import type { Memory } from '@tracesim/cpu-sim';
 import { LuaTable, TABLE_BYTES } from './table';
+import { TableArrays } from './table-arrays';
+import { LuaStack } from './stack';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
@@ -35,10 +38,18 @@ export class Heap {
   threshold = Infinity;
   /** Asked for a collection (the interpreter collects when no trace runs and none records). */
   pressure: () => void = () => {};
+  /** Where tables' array parts live in emulated memory. */
+  readonly arrays: TableArrays;
   /** The global table (handle 1). */
-  readonly globals: LuaTable = this.table();
+  readonly globals: LuaTable;
   /** The error value of a failed allocation, made while memory is still free. */
-  readonly memoryError: LuaString = this.str(MEMORY_ERROR);
+  readonly memoryError: LuaString;
+
+  constructor(mem: Memory) {
+    this.arrays = new TableArrays(mem, new LuaStack(mem, this));
+    this.globals = this.table();
+    this.memoryError = this.str(MEMORY_ERROR);
+  }
 
   /**
    * Counts `n` more bytes, or raises "not enough memory" (allocating nothing) when they pass the
@@ -84,7 +95,7 @@ export class Heap {
     return t;
   }
 
-  /** Told when a table's asize or hmask changes (the interpreter writes the table's header). */
+  /** Told when a table's asize, hmask or array address changes (the interpreter writes the table's header). */
   onReshape: (t: LuaTable) => void = () => {};
 
   reshaped(t: LuaTable): void {
@@ -94,6 +105,7 @@ export class Heap {
   /** A swept table stored again: its handle is its own once more and its bytes count again. */
   revive(t: LuaTable): void {
     t.swept = false;
+    t.moveArray();
     this.objects[t.handle] = t;
     this.onReshape(t);
     this.bytes += t.bytes;

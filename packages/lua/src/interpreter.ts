@@ -145,7 +145,7 @@ const STACK_BASE = REGIONS.luaStack.base;
 
 export class LuaInterpreter {
   readonly mem: Memory;
-  readonly heap = new Heap();
+  readonly heap: Heap;
   readonly stack: LuaStack;
   readonly globals: LuaTable;
   readonly jit = new JitOptions();
@@ -212,6 +212,7 @@ export class LuaInterpreter {
 
   constructor(options: InterpreterOptions) {
     this.mem = options.memory ?? new Memory();
+    this.heap = new Heap(this.mem);
     const stackRegion = REGIONS.luaStack;
     if (!this.mem.isMapped(stackRegion.base)) this.mem.map(stackRegion.base, stackRegion.size, 'rw', stackRegion.name);
     this.stack = new LuaStack(this.mem, this.heap);

@@ -1,4 +1,4 @@
-// Each table's GCtab header in emulated memory: the asize and hmask a trace's FLOADs read
+// Each table's GCtab header in emulated memory: the asize, hmask and array address a trace's FLOADs read
 // (machine's TABLE_HEADER, at tableHeaderAddress(handle)). The heap reports every change of a
 // table's sizes and the interpreter writes them here; after a collection the pages that hold
 // only dead tables' headers are given back (handles are never reused, so they stay dead, and a
@@ -16,6 +16,7 @@ export function writeTableHeader(mem: Memory, t: LuaTable): void {
   const at = tableHeaderAddress(t.handle);
   mem.write32(at + TABLE_HEADER.asize, t.asize);
   mem.write32(at + TABLE_HEADER.hmask, t.hmask);
+  mem.write64Halves(at + TABLE_HEADER.array, t.arrayAddress % 2 ** 32, Math.floor(t.arrayAddress / 2 ** 32));
 }
 
 /** Drops the header pages no live table's header is on. */

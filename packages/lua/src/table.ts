@@ -6,36 +6,40 @@
 // (stored nil) stay until the next rehash, so next()/ITERN walk both parts by one numeric index
 // as lj_tab_next does: array slots first, then nodes. A node's position is its insertion order,
 // not LuaJIT's hash order, and a new key always takes a free node (LuaJIT may reuse a dead main
-// node). The JIT reads asize and hmask from the table's header in emulated memory (heap.ts).
+// node). The array part lives in emulated memory (table-arrays.ts), where traces load and store
+// it; the JIT reads asize, hmask and the array's address from the table's header (heap.ts).
 import type { LuaValue } from './value';
+import { ParkedSlots, SLOT_BYTES, type ArraySlots, type TableArrays } from './table-arrays';
 import { arrayCandidate, fls, hsize2hbits, KeyCensus } from './table-sizing';
 
 /** Where a table charges its growth (the Heap): 8 bytes per array slot, 24 per hash node (LuaJIT's TValue and Node). */
 export interface MemoryAccount {
   charge(bytes: number): void;
-  /** The table's asize or hmask changed (the heap writes its header). */
+  /** The table's asize, hmask or array address changed (the heap writes its header). */
   reshaped(t: LuaTable): void;
+  /** Where array parts are allocated. */
+  readonly arrays: TableArrays;
 }
 
 type Key = Exclude<LuaValue, undefined>;
 
 /** A GCtab's size, charged when a table is made. */
 export const TABLE_BYTES = 64;
-const SLOT_BYTES = 8;
 const NODE_BYTES = 24;
 
 /** The empty hash part every table shares until it gets nodes (never written). */
 const NO_KEYS: Key[] = [];
 const NO_VALUES: LuaValue[] = [];
 const NO_INDEX = new Map<Key, number>();
-const NO_SLOTS: LuaValue[] = [];
 
 /** -0 is stored as +0 (lj_tab_newkey). */
 const normalized = (key: Key): Key => (key === 0 ? 0 : key);
 
 export class LuaTable {
-  /** Array part: arr[k] holds t[k] for 0 <= k < asize. */
-  private arr: LuaValue[] = NO_SLOTS;
+  /** Array part: t[k] for 0 <= k < asize is the TValue at arrayAddress + 8k of `slots`. */
+  private n = 0;
+  private at = 0;
+  private slots: ArraySlots;
   private keys: Key[] = NO_KEYS;
   private vals: LuaValue[] = NO_VALUES;
   private index: Map<Key, number> = NO_INDEX;
@@ -54,12 +58,26 @@ export class LuaTable {
     asize = 0,
     hbits = 0,
   ) {
+    this.slots = account.arrays;
     if (asize > 0 || hbits > 0) this.resize(asize, hbits);
   }
 
   /** Array slots (keys 0..asize-1). */
   get asize(): number {
-    return this.arr.length;
+    return this.n;
+  }
+
+  /** The array part's address in the table-arrays region (0 without one). */
+  get arrayAddress(): number {
+    return this.at;
+  }
+
+  private slot(k: number): LuaValue {
+    return this.slots.read(this.at + SLOT_BYTES * k);
+  }
+
+  private setSlot(k: number, v: LuaValue): void {
+    this.slots.write(this.at + SLOT_BYTES * k, v);
   }
 
   /** Nodes in the hash part. */
@@ -69,7 +87,7 @@ export class LuaTable {
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
-      if (key >= 0 && key < this.arr.length && Number.isInteger(key)) return this.arr[key];
+      if (key >= 0 && key < this.n && Number.isInteger(key)) return this.slot(key);
       if (key === 0) key = 0;
     }
     if (key === undefined) return undefined;
@@ -78,7 +96,7 @@ export class LuaTable {
   }
 
   getInt(n: number): LuaValue {
-    return n >= 0 && n < this.arr.length ? this.arr[n] : this.get(n);
+    return n >= 0 && n < this.n ? this.slot(n) : this.get(n);
   }
 
   /** Whether `key` has a node in the hash part, dead or alive (lj_tab_get finds it; otherwise niltv). */
@@ -88,8 +106,8 @@ export class LuaTable {
 
   /** Raw set (lj_tab_set); the caller has rejected nil and NaN keys. Storing nil under a new key makes a dead node. */
   set(key: Key, value: LuaValue): void {
-    if (typeof key === 'number' && key >= 0 && key < this.arr.length && Number.isInteger(key)) {
-      this.arr[key] = value;
+    if (typeof key === 'number' && key >= 0 && key < this.n && Number.isInteger(key)) {
+      this.setSlot(key, value);
       return;
     }
     const k = normalized(key);
@@ -117,7 +135,7 @@ export class LuaTable {
   private rehash(extra: Key): void {
     const census = new KeyCensus();
     let total = 1;
-    for (let k = 0; k < this.arr.length; k++) if (this.arr[k] !== undefined && census.count(k)) total++;
+    for (let k = 0; k < this.n; k++) if (this.slot(k) !== undefined && census.count(k)) total++;
     for (let i = 0; i < this.keys.length; i++) {
       if (this.vals[i] === undefined) continue;
       const k = this.keys[i];
@@ -131,21 +149,50 @@ export class LuaTable {
 
   /** resizetab: a new array part of `asize` slots and an empty hash part of 2^hbits nodes, refilled. */
   private resize(asize: number, hbits: number): void {
-    const oldArr = this.arr, oldKeys = this.keys, oldVals = this.vals;
+    const oldN = this.n, oldKeys = this.keys, oldVals = this.vals;
     const hsize = hbits > 0 ? 2 ** hbits : 0;
-    const grown = SLOT_BYTES * (asize - oldArr.length) + NODE_BYTES * (hsize - this.hsize);
+    const grown = SLOT_BYTES * (asize - oldN) + NODE_BYTES * (hsize - this.hsize);
     // A swept table's bytes are counted again when it comes back (heap.revive).
     if (!this.swept) this.account.charge(grown);
     this.bytes += grown;
-    this.arr = asize === 0 ? NO_SLOTS : oldArr.slice(0, asize);
-    for (let k = oldArr.length; k < asize; k++) this.arr.push(undefined);
+    const old = this.takeArray();
+    this.placeArray(asize, old.slice(0, asize));
     this.hmask = hsize === 0 ? 0 : hsize - 1;
     this.keys = hsize === 0 ? NO_KEYS : [];
     this.vals = hsize === 0 ? NO_VALUES : [];
     this.index = hsize === 0 ? NO_INDEX : new Map();
-    for (let k = asize; k < oldArr.length; k++) if (oldArr[k] !== undefined) this.set(k, oldArr[k]);
+    for (let k = asize; k < oldN; k++) if (old[k] !== undefined) this.set(k, old[k]);
     for (let i = 0; i < oldKeys.length; i++) if (oldVals[i] !== undefined) this.set(oldKeys[i], oldVals[i]);
     this.account.reshaped(this);
+  }
+
+  /** The array part's values, its block given back. */
+  private takeArray(): LuaValue[] {
+    const values = Array.from({ length: this.n }, (_, k) => this.slot(k));
+    if (this.n > 0 && this.slots === this.account.arrays) this.account.arrays.release(this.at, this.n);
+    this.n = 0;
+    this.at = 0;
+    return values;
+  }
+
+  /** An array part of `asize` slots holding `values` (the rest nil): in the arrays region, or on the host while swept. */
+  private placeArray(asize: number, values: LuaValue[]): void {
+    this.n = asize;
+    if (this.swept) {
+      values.length = asize;
+      this.slots = new ParkedSlots(values);
+      return;
+    }
+    this.slots = this.account.arrays;
+    this.at = asize === 0 ? 0 : this.account.arrays.allocate(asize);
+    for (let k = 0; k < values.length; k++) if (values[k] !== undefined) this.setSlot(k, values[k]);
+  }
+
+  /** Moves the array part where the table's state wants it: to the host once swept, back into the arrays region once revived (the heap then writes the header). */
+  moveArray(): void {
+    const n = this.n;
+    if (n === 0) return;
+    this.placeArray(n, this.takeArray());
   }
 
   /** lj_tab_reasize: the array part grown to hold keys up to `n` (the template of a constructor). */
@@ -155,8 +202,8 @@ export class LuaTable {
 
   /** lj_tab_dup: this table becomes a copy of `template`, parts of the same sizes. */
   copyFrom(template: LuaTable): void {
-    this.resize(template.arr.length, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
-    for (let k = 0; k < template.arr.length; k++) this.arr[k] = template.arr[k];
+    this.resize(template.n, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
+    for (let k = 0; k < template.n; k++) this.setSlot(k, template.slot(k));
     for (let i = 0; i < template.keys.length; i++) {
       this.index.set(template.keys[i], i);
       this.keys.push(template.keys[i]);
@@ -166,7 +213,7 @@ export class LuaTable {
 
   /** Calls `visit` with every key, value and the metatable (the collector's mark phase). */
   forEachReference(visit: (v: LuaValue) => void): void {
-    for (const v of this.arr) visit(v);
+    for (let k = 0; k < this.n; k++) visit(this.slot(k));
     for (const k of this.keys) visit(k);
     for (const v of this.vals) visit(v);
     if (this.metatable) visit(this.metatable);
@@ -174,12 +221,12 @@ export class LuaTable {
 
   /** lj_tab_len: a border, found by binary search in the array part or an unbound search past it. */
   length(): number {
-    let j = this.arr.length;
-    if (j > 1 && this.arr[j - 1] === undefined) {
+    let j = this.n;
+    if (j > 1 && this.slot(j - 1) === undefined) {
       let i = 1;
       while (j - i > 1) {
         const m = Math.floor((i + j) / 2);
-        if (this.arr[m - 1] === undefined) j = m;
+        if (this.slot(m - 1) === undefined) j = m;
         else i = m;
       }
       return i - 1;
@@ -213,8 +260,11 @@ export class LuaTable {
    * Returns the next live [position, key, value] at or after `from`, or undefined at the end.
    */
   nextFrom(from: number): [number, Key, LuaValue] | undefined {
-    const n = this.arr.length;
-    for (let p = from; p < n; p++) if (this.arr[p] !== undefined) return [p, p, this.arr[p]];
+    const n = this.n;
+    for (let p = from; p < n; p++) {
+      const v = this.slot(p);
+      if (v !== undefined) return [p, p, v];
+    }
     for (let h = Math.max(from - n, 0); h < this.keys.length; h++) {
       if (this.vals[h] !== undefined) return [n + h, this.keys[h], this.vals[h]];
     }
@@ -225,11 +275,11 @@ export class LuaTable {
   positionAfter(key: LuaValue): number | undefined {
     if (key === undefined) return 0;
     if (typeof key === 'number') {
-      if (Number.isInteger(key) && key >= 0 && key < this.arr.length) return key + 1;
+      if (Number.isInteger(key) && key >= 0 && key < this.n) return key + 1;
       if (key === 0) key = 0;
     }
     const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.arr.length + slot + 1;
+    return slot === undefined ? undefined : this.n + slot + 1;
   }
 
   /** Insert at position `pos` (1-based) shifting up, as table.insert does. */

@@ -99,6 +99,9 @@ export const DISPATCH_OFFSETS = {
 /** How many 8-byte values the parent-transfer area holds. */
 export const PARENT_TRANSFER_SLOTS = 256;
 
+/** A table header's size: asize and hmask (4 bytes each), then the array part's address. */
+export const TABLE_HEADER_BYTES = 16;
+
 export const REGIONS = {
   trap: { name: 'trap page', base: TRAP_BASE, size: PAGE_SIZE, perm: 'r' },
   global: { name: 'global state', base: GLOBAL_BASE, size: 0x4000, perm: 'rw' },
@@ -110,20 +113,22 @@ export const REGIONS = {
   // Within rel32 reach of the trap page, as LuaJIT keeps mcode near lj_vm_exit_handler.
   mcode: { name: 'mcode area', base: 0x4000_0000, size: 0x0020_0000, perm: 'rwx' },
   cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
-  /** Each table's GCtab sizes, 8 bytes at base + 8 × handle (TABLE_HEADER); pages made on first touch. */
-  tableHeaders: { name: 'table headers', base: 0x8000_0000, size: 8 * 2 ** 32, perm: 'rw' },
+  /** Each table's GCtab header, 16 bytes at base + 16 × handle (TABLE_HEADER); pages made on first touch. */
+  tableHeaders: { name: 'table headers', base: 0x8000_0000, size: TABLE_HEADER_BYTES * 2 ** 32, perm: 'rw' },
+  /** Tables' array parts: asize TValues each, where the header's array pointer says. */
+  tableArrays: { name: 'table arrays', base: 0x20_0000_0000, size: 0x10_0000_0000, perm: 'rw' },
 } as const satisfies Record<string, Region>;
 
 /**
- * The GCtab fields a trace reads (FLOAD tab.asize, tab.hmask), at these offsets of a table's
- * header. A table's TValue carries its handle, so compiled code finds the header as
- * [DISPATCH + handle × 8 + (tableHeaders.base - DISPATCH) + offset].
+ * The GCtab fields a trace reads (FLOAD tab.asize, tab.hmask, tab.array), at these offsets of a
+ * table's header. A table's TValue carries its handle, so compiled code finds the header as
+ * [DISPATCH + 2 × handle × 8 + (tableHeaders.base - DISPATCH) + offset].
  */
-export const TABLE_HEADER = { asize: 0, hmask: 4 } as const;
+export const TABLE_HEADER = { asize: 0, hmask: 4, array: 8 } as const;
 
 /** Where the header of the table with GC handle `handle` sits. */
 export function tableHeaderAddress(handle: number): number {
-  return REGIONS.tableHeaders.base + 8 * handle;
+  return REGIONS.tableHeaders.base + TABLE_HEADER_BYTES * handle;
 }
 
 /** LuaJIT's LJ_STACK_MAX (LUAI_MAXSTACK, luaconf.h): the most slots a Lua stack may grow to. */

@@ -2,14 +2,16 @@
 // trunc and sqrt included), i64 arithmetic and conversions feeding signed and unsigned
 // 64-bit guards, guards with snapshots, loops with PHIs, side traces attached to random exits of the root, and an initial Lua stack.
 // Tables in slots (or as constants) have their sizes read by FLOAD tab.asize/tab.hmask, which
-// feed ints and the bounds checks rec_idx_key emits (ABC, ULE, EQ on the hash mask).
+// feed ints and the bounds checks rec_idx_key emits (ABC, ULE, EQ on the hash mask); a table
+// with an array part has its slots loaded (ALOAD, type-guarded) and stored (ASTORE) through
+// FLOAD tab.array and AREF, at a constant index or at an int the ABC before it bounds.
 // Concatenations as rec_cat records them (TOSTR of numbers, BUFHDR, BUFPUT per piece, BUFSTR)
 // make strings that EQ/NE guards compare with constants and with each other.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
 import fc from 'fast-check';
-import { DISPATCH, DISPATCH_OFFSETS } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, REGIONS } from '@tracesim/machine';
 import {
   BUFHDR_MODES,
   TOSTR_MODES,
@@ -18,6 +20,7 @@ import {
   insIndex,
   IRFL_NAMES,
   isConstRef,
+  REF_NIL,
   SLOAD,
   TraceBuilder,
   type ArithOp,
@@ -63,6 +66,18 @@ export type OpRecipe =
       readonly field: 'tab.asize' | 'tab.hmask';
       readonly check: 'ABC' | 'ULE' | 'EQ' | null;
       readonly b: number;
+      readonly snap: readonly (readonly [number, number])[];
+    }
+  | {
+      readonly k: 'array';
+      readonly table: number;
+      readonly konst: boolean;
+      /** A constant index (mod asize), or an int of the pool bounded by ABC. */
+      readonly index: number;
+      readonly dynamic: boolean;
+      /** Load as num or nil (guarded), or store a num, an int or a constant. */
+      readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
+      readonly value: number;
       readonly snap: readonly (readonly [number, number])[];
     }
   | {
@@ -131,6 +146,19 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
     }),
   },
   {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('array' as const),
+      table: pick,
+      konst: fc.boolean(),
+      index: pick,
+      dynamic: fc.boolean(),
+      access: fc.constantFrom('num' as const, 'num' as const, 'nil' as const, 'store-num' as const, 'store-int' as const, 'store-nil' as const),
+      value: pick,
+      snap: snapPicks,
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('guard' as const),
@@ -192,6 +220,10 @@ function stringPool(b: TraceBuilder): Ref[] {
 /** The GC handle of the recipe's k-th table. */
 const tableHandle = (k: number): number => 0x100 + k;
 const tableValue = (k: number): LuaValue => ({ kind: 'gc', type: 'tab', text: `{0x${tableHandle(k).toString(16)}}` });
+
+/** Where the recipe's k-th table's array part sits, and what its slots first hold (numbers, with a nil every third). */
+const tableArray = (k: number): number => REGIONS.tableArrays.base + 0x1000 * k;
+const initialSlots = (asize: number): LuaValue[] => Array.from({ length: asize }, (_, i): LuaValue => (i % 3 === 2 ? { kind: 'nil' } : { kind: 'num', value: 1.5 * i - 4 }));
 
 function at<T>(list: readonly T[], i: number): T | undefined {
   return list.length ? list[i % list.length] : undefined;
@@ -278,6 +310,30 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         if (other === undefined) break;
         takeSnapshot(b, o.snap, p, nslots);
         b.guard(o.check, 'int', size, other);
+        break;
+      }
+      case 'array': {
+        if (p.tables.length === 0) break;
+        const k = o.table % p.tables.length;
+        const asize = p.tables[k].asize;
+        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
+        if (table === undefined || asize === 0) break;
+        let index = b.kint(o.index % asize);
+        if (o.dynamic && p.ints.length > 0) {
+          index = at(p.ints, o.index)!;
+          takeSnapshot(b, o.snap, p, nslots);
+          b.guard('ABC', 'int', b.emit('FLOAD', 'int', table, IRFL_NAMES.indexOf('tab.asize'))!, index);
+        }
+        const aref = b.emit('AREF', 'p64', b.emit('FLOAD', 'p64', table, IRFL_NAMES.indexOf('tab.array'))!, index)!;
+        if (o.access === 'num' || o.access === 'nil') {
+          takeSnapshot(b, o.snap, p, nslots);
+          const v = b.append({ op: 'ALOAD', type: o.access, guard: true, phi: false, op1: aref, op2: 0 });
+          if (o.access === 'num') p.nums.push(v);
+          break;
+        }
+        const value = o.access === 'store-nil' ? REF_NIL : o.access === 'store-int' ? at(p.ints, o.value) : at(p.nums, o.value);
+        if (value === undefined) break;
+        b.append({ op: 'ASTORE', type: b.typeOf(value), guard: false, phi: false, op1: aref, op2: value });
         break;
       }
       case 'guard': {
@@ -403,7 +459,7 @@ export function buildTraceSet(r: TraceRecipe, options: { fold: boolean; cse: boo
       enter: 1,
       times: r.times,
       budget: 5000,
-      ...(r.tables.length > 0 ? { tables: r.tables.map((t, k) => ({ handle: tableHandle(k), ...t })) } : {}),
+      ...(r.tables.length > 0 ? { tables: r.tables.map((t, k) => ({ handle: tableHandle(k), ...t, ...(t.asize > 0 ? { array: { address: tableArray(k), slots: initialSlots(t.asize) } } : {}) })) } : {}),
     },
   };
 }

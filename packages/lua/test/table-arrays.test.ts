@@ -1,0 +1,66 @@
+// Array parts in emulated memory (table-arrays.ts): each slot is the TValue the Lua stack would
+// hold, at the address the table's header names; blocks are reused once freed; a table the
+// collector sweeps keeps its values on the host and gets a block again when it is revived.
+
+import { Memory } from '@tracesim/cpu-sim';
+import { REGIONS, TABLE_HEADER, tableHeaderAddress } from '@tracesim/machine';
+import { LuaInterpreter, LuaString, LuaTable, tagOf } from '../src';
+import { collectGarbage } from '../src/gc';
+
+function vm(): LuaInterpreter {
+  return new LuaInterpreter({ output: () => undefined, memory: new Memory() });
+}
+
+/** The TValue words at array slot k of `t`, read through its header as a trace reads them. */
+function slotWords(v: LuaInterpreter, t: LuaTable, k: number): [number, number] {
+  const array = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.array));
+  return [v.mem.read32(array + 8 * k), v.mem.read32(array + 8 * k + 4)];
+}
+
+test('array slots hold TValues where the header points, inside the table-arrays region', () => {
+  const v = vm();
+  const t = v.heap.table(4);
+  const s = v.heap.str('x');
+  t.set(1, 2.5);
+  t.set(2, s);
+  const array = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.array));
+  expect(array).toBeGreaterThanOrEqual(REGIONS.tableArrays.base);
+  expect(v.mem.readF64(array + 8)).toBe(2.5);
+  expect(slotWords(v, t, 2)).toEqual([s.handle, tagOf(s)]);
+  expect(v.stack.get(array + 16)).toBe(s);
+  expect(v.stack.get(array)).toBeUndefined();
+  expect(v.mem.read32(tableHeaderAddress(t.handle) + TABLE_HEADER.asize)).toBe(4);
+});
+
+test('a rehash moves the array part to a new block, keeping every value; freed blocks are reused', () => {
+  const v = vm();
+  const t = v.heap.table(2);
+  t.set(1, 10);
+  const first = t.arrayAddress;
+  for (let k = 2; k <= 9; k++) t.set(k, k * 10);
+  expect(t.asize).toBeGreaterThan(9);
+  expect(t.arrayAddress).not.toBe(first);
+  for (let k = 1; k <= 9; k++) expect(t.get(k)).toBe(k * 10);
+  // The two-slot block is free again: the next table of that size takes it.
+  expect(v.heap.table(2).arrayAddress).toBe(first);
+});
+
+test('a swept table keeps its values on the host; revived, they are back in memory', () => {
+  const v = vm();
+  const t = v.heap.table(3);
+  const s = v.heap.str('kept');
+  t.set(1, s);
+  t.set(2, true);
+  const before = v.heap.arrays.highWater;
+  collectGarbage(v.heap, v.mem, []);
+  expect(t.swept).toBe(true);
+  expect(t.get(1)).toBe(s);
+  expect(t.get(2)).toBe(true);
+  t.set(0, 5);
+  v.heap.revive(t);
+  expect(t.swept).toBe(false);
+  expect(v.heap.arrays.highWater).toBe(before);
+  expect(v.stack.get(t.arrayAddress + 8)).toBe(s);
+  expect([t.get(0), t.get(1), t.get(2)]).toEqual([5, s, true]);
+  expect(s).toBeInstanceOf(LuaString);
+});
