@@ -4,7 +4,7 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH, DISPATCH_OFFSETS, REGIONS, TABLE_HEADER, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, REGIONS, TABLE_HEADER, TABLE_NODE, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
   ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, IRFL_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
@@ -34,6 +34,7 @@ const TABLE_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }
   'tab.asize': { offset: TABLE_HEADER.asize, type: 'int' },
   'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
   'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },
+  'tab.node': { offset: TABLE_HEADER.node, type: 'p64' },
 };
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
@@ -210,7 +211,7 @@ class TraceCodegen {
   private instruction(ins: IRIns, i: number): void {
     const op = ins.op;
     if (op === 'SLOAD') return this.sload(ins, i);
-    if (op === 'XLOAD' || op === 'ALOAD') return this.xload(ins, i);
+    if (op === 'XLOAD' || op === 'ALOAD' || op === 'HLOAD') return this.xload(ins, i);
     if (op === 'FLOAD') return this.fload(ins, i);
     if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
     if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
@@ -229,7 +230,9 @@ class TraceCodegen {
         return this.conv(ins, i);
       case 'AREF':
         return this.aref(ins, i);
-      case 'ASTORE':
+      case 'HREFK':
+        return this.hrefk(ins, i);
+      case 'ASTORE': case 'HSTORE':
         return this.astore(ins, i);
       case 'RETF':
         return this.retf(ins, i);
@@ -254,7 +257,7 @@ class TraceCodegen {
     this.loadTValue(ins, i, repr, at, (mode & SLOAD.T) !== 0, ins.guard && (mode & SLOAD.C) !== 0);
   }
 
-  /** XLOAD from the address in op1 (a helper's result cell), ALOAD from an AREF: a TValue load with a type check. */
+  /** XLOAD from the address in op1 (a helper's result cell), ALOAD from an AREF, HLOAD from an HREFK: a TValue load with a type check. */
   private xload(ins: IRIns, i: number): void {
     const repr = checkedRepr(ins.type, this.where(i));
     const [address] = this.sources(ins, i);
@@ -263,9 +266,9 @@ class TraceCodegen {
   }
 
   /**
-   * FLOAD tab.asize / tab.hmask / tab.array: the table's TValue carries its GC handle, and its
-   * header sits at tableHeaders.base + 16 × handle, reached from DISPATCH (r14) with twice the
-   * handle as index.
+   * FLOAD tab.asize / tab.hmask / tab.array / tab.node: the table's TValue carries its GC
+   * handle, and its header sits at tableHeaders.base + 24 × handle, reached from DISPATCH (r14)
+   * with three times the handle as index.
    */
   private fload(ins: IRIns, i: number): void {
     const field = TABLE_FIELDS[IRFL_NAMES[ins.op2]];
@@ -275,7 +278,7 @@ class TraceCodegen {
     const [table] = this.sources(ins, i);
     if (table.kind === 'reg') this.e.emit('mov', [gpr(TMP, 32), gpr(table.reg, 32)]);
     else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
-    this.e.emit('add', [gpr(TMP), gpr(TMP)]);
+    this.e.emit('lea', [gpr(TMP), { kind: 'mem', width: 64, base: TMP, index: TMP, scale: 2, disp: 0 }]);
     const width = field.type === 'p64' ? 64 : 32;
     const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + field.offset };
     this.e.emit('mov', [gpr(dest, width), header]);
@@ -295,10 +298,27 @@ class TraceCodegen {
     this.e.emit('lea', [gpr(dest), { kind: 'mem', width: 64, base: array.reg, index: TMP, scale: 8, disp: 0 }]);
   }
 
-  /** ASTORE: the value as a TValue into the slot its AREF names (an int becomes a double). */
+  /**
+   * HREFK node KSLOT(key, k): node k of the hash part (machine's TABLE_NODE), guarded to hold the
+   * constant key; exits when a rehash moved the key to another node.
+   */
+  private hrefk(ins: IRIns, i: number): void {
+    const [node] = this.sources(ins, i);
+    if (node.kind !== 'reg') throw new AsmError(this.where(i), 'HREFK needs the hash part\'s address in a register');
+    const k = this.trace.consts[constIndex(ins.op2)];
+    if (k?.op !== 'KSLOT') throw new AsmError(this.where(i), 'HREFK needs a KSLOT constant (key @slot)');
+    const at = TABLE_NODE.bytes * k.slot;
+    this.e.emit('mov', [gpr(TMP), imm(wordsToBits(constWords(this.trace, k.key, this.where(i))), 64)]);
+    this.e.emit('cmp', [mem(node.reg, at + TABLE_NODE.key, 64), gpr(TMP)]);
+    this.exit(COND.ne, i);
+    const dest = this.alloc.ins[i].dest;
+    if (dest !== undefined) this.e.emit('lea', [gpr(dest), mem(node.reg, at + TABLE_NODE.value, 64)]);
+  }
+
+  /** ASTORE / HSTORE: the value as a TValue into the slot its AREF or HREFK names (an int becomes a double). */
   private astore(ins: IRIns, i: number): void {
     const [address, value] = this.sources(ins, i);
-    if (address.kind !== 'reg') throw new AsmError(this.where(i), 'ASTORE needs an AREF in a register');
+    if (address.kind !== 'reg') throw new AsmError(this.where(i), `${ins.op} needs its slot's address in a register`);
     const dst = mem(address.reg, 0, 64);
     if (value.kind === 'const') {
       this.e.emit('mov', [gpr(TMP), imm(wordsToBits(constWords(this.trace, value.ref, this.where(i))), 64)]);

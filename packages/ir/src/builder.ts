@@ -69,7 +69,7 @@ export class TraceBuilder {
   }
 
   /** Table-load forwarding over the instructions built so far. */
-  readonly forwarding = new TableForwarding(this.ins, (ref) => this.pool.get(ref).type);
+  readonly forwarding = new TableForwarding(this.ins, (ref) => this.pool.get(ref));
 
   typeOf(ref: Ref): IRTypeName {
     return isConstRef(ref) ? this.pool.get(ref).type : this.ins[insIndex(ref)].type;

@@ -332,7 +332,7 @@ class IrSectionParser {
     }
     const peer = this.typeOf(other);
     // An array index is an int; a stored constant has the store's type, not its AREF's.
-    const constType = op === 'AREF' && other !== undefined ? 'int' : op === 'ASTORE' && other !== undefined ? type : op === 'ABC' || op === 'CONV' || op === 'HREFK' ? peer : (peer ?? type);
+    const constType = op === 'AREF' && other !== undefined ? 'int' : (op === 'ASTORE' || op === 'HSTORE') && other !== undefined ? type : op === 'ABC' || op === 'CONV' || op === 'HREFK' ? peer : (peer ?? type);
     return this.refOperand(text, pos, constType);
   }
 

@@ -302,10 +302,19 @@ class Interpreter {
         return this.fload(val(ins.op1), ins.op2, type, where);
       case 'AREF':
         return pointer(val(ins.op1)) + 8n * BigInt(num(ins.op2));
+      case 'HREFK': {
+        const k = trace.consts[constIndex(ins.op2)];
+        if (k?.op !== 'KSLOT') throw new IrRuntimeError(where, 'HREFK needs a KSLOT constant (key @slot) as operand 2');
+        const node = this.tables.nodeWithKey(Number(pointer(val(ins.op1))), k.slot, this.storedWords(trace, k.key, values), where);
+        if (node === undefined) throw new Guard(ref);
+        return BigInt(node);
+      }
       case 'ALOAD':
-        return this.typedWords(this.tables.load(Number(pointer(val(ins.op1))), where), type, ins.guard, false, ref, where);
+      case 'HLOAD':
+        return this.typedWords(this.tables.load(Number(pointer(val(ins.op1))), op, where), type, ins.guard, false, ref, where);
       case 'ASTORE':
-        this.tables.store(Number(pointer(val(ins.op1))), this.storedWords(trace, ins.op2, values), where);
+      case 'HSTORE':
+        this.tables.store(Number(pointer(val(ins.op1))), this.storedWords(trace, ins.op2, values), op, where);
         return undefined;
       case 'BUFHDR':
         return this.strings.reset(pointer(val(ins.op1)));
@@ -366,10 +375,10 @@ class Interpreter {
     return isNumericType(type) ? numberWords(wordsToNumber(value)) : value;
   }
 
-  /** FLOAD tab.asize / tab.hmask / tab.array: the scenario's header for the table's handle. */
+  /** FLOAD tab.asize / tab.hmask / tab.array / tab.node: the scenario's header for the table's handle. */
   private fload(table: RtValue, field: number, type: IRTypeName, where: string): number | bigint {
     const name = IRFL_NAMES[field];
-    const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : name === 'tab.array' && type === 'p64';
+    const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : (name === 'tab.array' || name === 'tab.node') && type === 'p64';
     if (typeof table !== 'object' || !typed) return unmodelled(where, `${type} FLOAD ${name}`);
     return this.tables.field(table.lo, name as 'tab.asize', where);
   }

@@ -8,9 +8,9 @@
 // pre-roll value such a PHI carries over.
 //
 // Loads are forwarded as lj_opt_fwd does: in an iteration that stores nothing (no CALLS, no
-// ASTORE or XSTORE), an array-part read (ALOAD) or a table or upvalue read (tab_get, tab_meta,
+// ASTORE, HSTORE or XSTORE), a table-part read (ALOAD, HLOAD) or a table or upvalue read (tab_get, tab_meta,
 // tab_len, uv_get) with invariant operands, the XLOAD of its result and the guards on it are
-// invariant too, and are not copied. A table's header fields (FLOAD tab.asize/hmask/array) are
+// invariant too, and are not copied. A table's header fields (FLOAD tab.asize/hmask/array/node) are
 // invariant in an iteration that stores no new key.
 
 import { TraceBuilder, type BuilderOptions } from './builder';
@@ -55,7 +55,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     return ref;
   };
   let guardSince = true;
-  const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE' || i.op === 'ASTORE');
+  const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE' || i.op === 'ASTORE' || i.op === 'HSTORE');
   /** XLOADs of forwarded helper loads: their value is substituted, so they are not copied. */
   const skipped = new Set<Ref>();
 
@@ -94,7 +94,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
       return;
     }
     if (skipped.has(ref)) return;
-    const forwardedLoad = storesNothing && (ins.op === 'XLOAD' || ins.op === 'ALOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name)));
+    const forwardedLoad = storesNothing && (ins.op === 'XLOAD' || ins.op === 'ALOAD' || ins.op === 'HLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name)));
     const pure = info.kind === 'N' || info.kind === 'R' || forwardedLoad;
     if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
     if (info.op1 === 'ref') read(op1);
@@ -134,8 +134,8 @@ function forwardedRead(trace: Trace, i: number, b: TraceBuilder, S: (ref: Ref) =
     const value = b.forwarding.field(S(ins.op1), ins.op2);
     return value === undefined ? undefined : { value };
   }
-  if (ins.op === 'ALOAD') {
-    const slot = b.forwarding.arrayKey(S(ins.op1));
+  if (ins.op === 'ALOAD' || ins.op === 'HLOAD') {
+    const slot = b.forwarding.slotKey(S(ins.op1));
     const value = slot && b.forwarding.value(slot[0], slot[1], ins.type);
     return value === undefined ? undefined : { value };
   }

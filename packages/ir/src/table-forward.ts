@@ -1,9 +1,9 @@
 // Load forwarding over the table accesses, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
 // fwd_ahload), FLOAD (lj_opt_fwd_fload) and the metatable load: a load of a table and key (an
-// ALOAD of the array part, whose AREF names the table's FLOAD tab.array and the index, or a
-// tab_get of the hash part) takes the value of the last store (ASTORE, tab_set, tab_newkey) or
-// load of that same table and key when no store in between may alias it, and no
-// state-changing builtin ran. A key aliases another when
+// ALOAD of the array part, whose AREF names the table's FLOAD tab.array and the index; an HLOAD
+// of the hash part, whose HREFK names FLOAD tab.node and the constant key; or a tab_get) takes
+// the value of the last store (ASTORE, HSTORE, tab_set, tab_newkey) or load of that same table
+// and key when no store in between may alias it, and no state-changing builtin ran. A key aliases another when
 // both may be equal (the same constant, or either one not constant and of a type the other may
 // have); two tables alias unless they are distinct allocations (aa_table: two TNEW/TDUP results,
 // or one of them and a table that existed before). FLOAD tab.asize/hmask/array is forwarded from
@@ -12,7 +12,7 @@
 // values as lj_opt_loop's re-emission does. It works on the instruction list being built.
 import { HELPERS } from './calls';
 import { insIndex, insRef, isConstRef, REF_NIL, type Ref } from './refs';
-import type { IRIns } from './trace';
+import type { IRConst, IRIns } from './trace';
 import type { IRTypeName } from './types';
 
 /** Stores through helpers: tab_set(t, key, value) of a key the table has, tab_newkey of one it lacks. */
@@ -42,14 +42,18 @@ function typeOf(ins: readonly IRIns[], ref: Ref, consts: (ref: Ref) => IRTypeNam
 export class TableForwarding {
   constructor(
     private readonly ins: readonly IRIns[],
-    private readonly constType: (ref: Ref) => IRTypeName,
+    private readonly constAt: (ref: Ref) => IRConst,
   ) {}
 
-  /** The table and index an AREF names (its FLOAD tab.array's table), if `aref` is one. */
-  arrayKey(aref: Ref): [Ref, Ref] | undefined {
-    const x = isConstRef(aref) ? undefined : this.ins[insIndex(aref)];
-    const array = x?.op === 'AREF' && !isConstRef(x.op1) ? this.ins[insIndex(x.op1)] : undefined;
-    return array?.op === 'FLOAD' ? [array.op1, x!.op2] : undefined;
+  /** The table and key a slot reference names: an AREF's table (its FLOAD tab.array's) and index, an HREFK's table and constant key. */
+  slotKey(xref: Ref): [Ref, Ref] | undefined {
+    const x = isConstRef(xref) ? undefined : this.ins[insIndex(xref)];
+    if (x?.op !== 'AREF' && x?.op !== 'HREFK') return undefined;
+    const part = isConstRef(x.op1) ? undefined : this.ins[insIndex(x.op1)];
+    if (part?.op !== 'FLOAD') return undefined;
+    if (x.op === 'AREF') return [part.op1, x.op2];
+    const k = this.constAt(x.op2);
+    return k.op === 'KSLOT' ? [part.op1, k.key] : undefined;
   }
 
   /** The value a load of table[key] (tab_get, or ALOAD with `key` the index) of `type` would load, if an earlier access knows it. */
@@ -58,8 +62,8 @@ export class TableForwarding {
       const x = this.ins[i];
       const name = helperName(x);
       if (name === 'ff_call_side') return undefined;
-      const slot = x.op === 'ASTORE' || x.op === 'ALOAD' ? this.arrayKey(x.op1) : undefined;
-      if (slot && x.op === 'ASTORE') {
+      const slot = x.op === 'ASTORE' || x.op === 'ALOAD' || x.op === 'HSTORE' || x.op === 'HLOAD' ? this.slotKey(x.op1) : undefined;
+      if (slot && (x.op === 'ASTORE' || x.op === 'HSTORE')) {
         const [t, k] = slot;
         if (!this.keysMayAlias(k, key) || !this.tablesMayAlias(t, table)) continue;
         return t === table && k === key && this.typeOf(x.op2) === type ? x.op2 : undefined;
@@ -122,7 +126,7 @@ export class TableForwarding {
   }
 
   private typeOf(ref: Ref): IRTypeName {
-    return typeOf(this.ins, ref, this.constType);
+    return typeOf(this.ins, ref, (r) => this.constAt(r).type);
   }
 
   private keysMayAlias(a: Ref, b: Ref): boolean {

@@ -1,30 +1,39 @@
 // The reference interpreter's model of the tables a scenario gives: each header's asize and
-// hmask (FLOAD tab.asize / tab.hmask), its array part's address (FLOAD tab.array) and the
-// TValue in each of its array slots, which ALOAD reads and ASTORE writes by address. An access
-// that misses every scenario array part is a runtime error, not a silent nil.
+// hmask (FLOAD tab.asize / tab.hmask), its parts' addresses (FLOAD tab.array / tab.node), the
+// TValue in each array slot and each node's key and value (machine's TABLE_NODE layout), which
+// ALOAD/HLOAD read and ASTORE/HSTORE write by address. An access that misses every scenario
+// part is a runtime error, not a silent nil.
 import { IrRuntimeError } from './errors';
 import type { TableSizes } from './trace';
 import { luaValueWords } from './values';
-import type { TValueWords } from '@tracesim/machine';
+import { TABLE_NODE, type TValueWords } from '@tracesim/machine';
 
 const SLOT_BYTES = 8;
 
 export interface TableContents {
   readonly handle: number;
+  /** The array part's slots, then each node's value. */
   readonly slots: readonly TValueWords[];
 }
+
+const nodeAddress = (base: number, i: number): number => base + TABLE_NODE.bytes * i;
 
 export class TableMemoryModel {
   private readonly slots = new Map<number, TValueWords>();
 
   constructor(private readonly tables: readonly TableSizes[]) {
     for (const t of tables) {
-      if (!t.array) continue;
-      if (t.array.address % SLOT_BYTES !== 0) throw new IrRuntimeError('scenario', `table {0x${t.handle.toString(16)}}: array 0x${t.array.address.toString(16)} is not 8-byte aligned`);
-      t.array.slots.forEach((v, k) => {
-        const at = t.array!.address + SLOT_BYTES * k;
-        if (this.slots.has(at)) throw new IrRuntimeError('scenario', `table {0x${t.handle.toString(16)}}: slot [${k}] at 0x${at.toString(16)} overlaps another table's array part`);
-        this.slots.set(at, luaValueWords(v));
+      const name = `table {0x${t.handle.toString(16)}}`;
+      const place = (at: number, what: string, words: TValueWords): void => {
+        if (at % SLOT_BYTES !== 0) throw new IrRuntimeError('scenario', `${name}: ${what} at 0x${at.toString(16)} is not 8-byte aligned`);
+        if (this.slots.has(at)) throw new IrRuntimeError('scenario', `${name}: ${what} at 0x${at.toString(16)} overlaps another table's part`);
+        this.slots.set(at, words);
+      };
+      t.array?.slots.forEach((v, k) => place(t.array!.address + SLOT_BYTES * k, `slot [${k}]`, luaValueWords(v)));
+      t.node?.values.forEach((v, k) => {
+        const at = nodeAddress(t.node!.address, k);
+        place(at + TABLE_NODE.value, `node [${k}]`, luaValueWords(v));
+        place(at + TABLE_NODE.key, `key [${k}]`, luaValueWords(t.node!.keys[k]));
       });
     }
   }
@@ -35,32 +44,45 @@ export class TableMemoryModel {
     return t;
   }
 
-  /** FLOAD of a header field: the sizes as ints, the array part's address as a pointer. */
-  field(handle: number, field: 'tab.asize' | 'tab.hmask' | 'tab.array', where: string): number | bigint {
+  /** FLOAD of a header field: the sizes as ints, the parts' addresses as pointers. */
+  field(handle: number, field: 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node', where: string): number | bigint {
     const t = this.table(handle, field, where);
     if (field === 'tab.asize') return t.asize;
     if (field === 'tab.hmask') return t.hmask;
-    if (!t.array) throw new IrRuntimeError(where, `FLOAD tab.array of table {0x${handle.toString(16)}}, which has no array part in the scenario`);
-    return BigInt(t.array.address);
+    const part = field === 'tab.array' ? t.array : t.node;
+    if (!part) throw new IrRuntimeError(where, `FLOAD ${field} of table {0x${handle.toString(16)}}, which has no ${field === 'tab.array' ? 'array' : 'hash'} part in the scenario`);
+    return BigInt(part.address);
+  }
+
+  /** HREFK: node `slot` of the hash part at `node`, when its key is `key`; undefined when another key is there. */
+  nodeWithKey(node: number, slot: number, key: TValueWords, where: string): number | undefined {
+    const at = nodeAddress(node, slot);
+    const held = this.slots.get(this.checked(at + TABLE_NODE.key, 'HREFK', where))!;
+    return held.lo === key.lo && held.hi === key.hi ? at : undefined;
   }
 
   private checked(address: number, op: string, where: string): number {
-    if (!this.slots.has(address)) throw new IrRuntimeError(where, `${op} of 0x${address.toString(16)}, which is no array slot of a scenario table`);
+    if (!this.slots.has(address)) throw new IrRuntimeError(where, `${op} of 0x${address.toString(16)}, which is no slot of a scenario table's parts`);
     return address;
   }
 
-  load(address: number, where: string): TValueWords {
-    return this.slots.get(this.checked(address, 'ALOAD', where))!;
+  /** ALOAD or HLOAD (`op`) of the value at `address`. */
+  load(address: number, op: string, where: string): TValueWords {
+    return this.slots.get(this.checked(address, op, where))!;
   }
 
-  store(address: number, words: TValueWords, where: string): void {
-    this.slots.set(this.checked(address, 'ASTORE', where), words);
+  store(address: number, words: TValueWords, op: string, where: string): void {
+    this.slots.set(this.checked(address, op, where), words);
   }
 
-  /** Every array part's slots now, by table. */
+  /** Every table's array slots and node values now. */
   contents(): TableContents[] {
-    return this.tables.flatMap((t) =>
-      t.array ? [{ handle: t.handle, slots: t.array.slots.map((_, k) => this.slots.get(t.array!.address + SLOT_BYTES * k)!) }] : [],
-    );
+    return this.tables.flatMap((t) => {
+      const slots = [
+        ...(t.array?.slots.map((_, k) => this.slots.get(t.array!.address + SLOT_BYTES * k)!) ?? []),
+        ...(t.node?.values.map((_, k) => this.slots.get(nodeAddress(t.node!.address, k) + TABLE_NODE.value)!) ?? []),
+      ];
+      return slots.length > 0 ? [{ handle: t.handle, slots }] : [];
+    });
   }
 }

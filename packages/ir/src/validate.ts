@@ -144,11 +144,18 @@ class TraceChecker {
       if (type !== 'p64') this.error(ref, `AREF must have type p64, not ${type}`);
       this.expectType(ref, 'operand 1 (the array part)', ins.op1, 'p64', op);
       this.expectType(ref, 'operand 2 (the index)', ins.op2, 'int', op);
-    } else if (op === 'ALOAD' || op === 'ASTORE') {
-      const aref = this.insAt(ins.op1);
-      if (aref?.op !== 'AREF') this.error(ref, `operand 1 of ${op} must be an AREF, not ${aref ? `${aref.op} ${formatRef(ins.op1)}` : 'a constant'}`);
-      if (op === 'ALOAD' && !isTaggedType(type) && type !== 'num') this.error(ref, `ALOAD loads a Lua value: num or a tagged type, not ${type}`);
-      if (op === 'ASTORE' && !isTaggedType(this.typeOf(ins.op2)) && !['num', 'int'].includes(this.typeOf(ins.op2))) this.error(ref, `ASTORE stores a Lua value: num, int or a tagged type, not ${this.typeOf(ins.op2)}`);
+    } else if (op === 'HREFK') {
+      if (type !== 'p64') this.error(ref, `HREFK must have type p64, not ${type}`);
+      this.expectType(ref, 'operand 1 (the hash part)', ins.op1, 'p64', op);
+      const k = isConstRef(ins.op2) ? this.trace.consts[constIndex(ins.op2)] : undefined;
+      if (k?.op !== 'KSLOT') this.error(ref, 'operand 2 of HREFK must be a KSLOT constant (key @slot)');
+    } else if (op === 'ALOAD' || op === 'ASTORE' || op === 'HLOAD' || op === 'HSTORE') {
+      const wanted = op === 'ALOAD' || op === 'ASTORE' ? 'AREF' : 'HREFK';
+      const xref = this.insAt(ins.op1);
+      if (xref?.op !== wanted) this.error(ref, `operand 1 of ${op} must be an ${wanted}, not ${xref ? `${xref.op} ${formatRef(ins.op1)}` : 'a constant'}`);
+      const stored = op === 'ASTORE' || op === 'HSTORE' ? this.typeOf(ins.op2) : undefined;
+      if (stored === undefined && !isTaggedType(type) && type !== 'num') this.error(ref, `${op} loads a Lua value: num or a tagged type, not ${type}`);
+      if (stored !== undefined && !isTaggedType(stored) && !['num', 'int'].includes(stored)) this.error(ref, `${op} stores a Lua value: num, int or a tagged type, not ${stored}`);
     } else if (op === 'PHI') {
       this.checkPhi(ins, ref);
     } else if (op === 'LOOP') {

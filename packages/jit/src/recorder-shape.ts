@@ -8,16 +8,17 @@
 // the table's header; on a table the trace made, with no new key stored into it since, they fold
 // to the sizes it was made with (lj_opt_fold's fload_tab_tnew_asize/hmask, fload_tab_tdup_*).
 // A key in the array part is reached as LuaJIT reaches it: FLOAD tab.array, then AREF of the
-// index, which the loads and stores (ALOAD/ASTORE) use; the hash part stays behind helpers.
+// index, which the loads and stores (ALOAD/ASTORE) use; a constant key the hash part holds by
+// FLOAD tab.node and HREFK of its node (HLOAD/HSTORE). Other hash-part keys go through helpers.
 import { HELPERS, IRFL_NAMES, isConstRef, REF_NIL, type Ref } from '@tracesim/ir';
 import { LuaTable, MAX_ASIZE, type LuaValue } from '@tracesim/lua';
 import { RecorderBase, luaType, nyi } from './recorder-base';
 import { templateOf } from './template-handles';
 
 /** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREF/HREFK, or niltv for an empty hash part). */
-export type KeyPart = { readonly part: 'array'; readonly aref: Ref } | { readonly part: 'hash' } | { readonly part: 'empty-hash' };
+export type KeyPart = { readonly part: 'array'; readonly aref: Ref } | { readonly part: 'hash'; readonly href?: Ref } | { readonly part: 'empty-hash' };
 
-type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array';
+type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node';
 
 export abstract class TableShapeRecorder extends RecorderBase {
   /** rec_idx_key's guards for `key` in table `t` (IR `table`); which part the key is in now. */
@@ -44,8 +45,12 @@ export abstract class TableShapeRecorder extends RecorderBase {
       this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(0));
       return { part: 'empty-hash' };
     }
-    if (isConstRef(key) && keyValue !== undefined && t.hasNode(keyValue)) {
+    const node = isConstRef(key) && keyValue !== undefined ? t.nodeOf(keyValue) : undefined;
+    if (node !== undefined) {
+      // HREFK finds the constant key at the node it has now, while the hash part keeps its size.
       this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(t.hmask));
+      const slot = this.b.constant({ op: 'KSLOT', type: 'p64', key, slot: node });
+      return { part: 'hash', href: this.b.emit('HREFK', 'p64', this.tableField(table, 'tab.node'), slot, true)! };
     }
     return { part: 'hash' };
   }
@@ -60,35 +65,38 @@ export abstract class TableShapeRecorder extends RecorderBase {
     return ref;
   }
 
-  /** The raw value of table[key] where keyPart found the key: nil from an empty hash part, an ALOAD of the array slot, or the hash part's tab_get. */
+  /** The raw value of table[key] where keyPart found the key: nil from an empty hash part, an ALOAD of the array slot, an HLOAD of the HREFK node, or the hash part's tab_get. */
   protected rawLoad(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref {
     if (at.part === 'empty-hash') return REF_NIL;
-    if (at.part === 'hash') return this.helperLoad('tab_get', [table, key], value);
+    const xref = at.part === 'array' ? at.aref : at.href;
+    if (xref === undefined) return this.helperLoad('tab_get', [table, key], value);
     const known = this.knownValue(table, key, at, value);
     if (known !== undefined) return known;
-    const ref = this.b.emit('ALOAD', luaType(value), at.aref, 0, true)!;
+    const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', luaType(value), xref, 0, true)!;
     this.guardSince = true;
     return ref;
   }
 
   /** What an earlier access of the same table and key left there, if it is of `value`'s type (lj_opt_fwd_*load). */
   protected knownValue(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref | undefined {
-    const [t, k] = at.part === 'array' ? this.b.forwarding.arrayKey(at.aref)! : [table, key];
+    const xref = at.part === 'array' ? at.aref : at.part === 'hash' ? at.href : undefined;
+    const [t, k] = xref === undefined ? [table, key] : this.b.forwarding.slotKey(xref)!;
     return this.b.forwarding.value(t, k, luaType(value));
   }
 
-  /** table[key] = value raw, where keyPart found the key: an ASTORE into the array slot, else tab_set, or tab_newkey for a key the hash part lacks. */
+  /** table[key] = value raw, where keyPart found the key: an ASTORE into the array slot, an HSTORE into the HREFK node, else tab_set, or tab_newkey for a key the hash part lacks. */
   protected rawStore(table: Ref, key: Ref, at: KeyPart, value: Ref, isNew: boolean): void {
     if (at.part === 'array') this.b.emit('ASTORE', this.b.typeOf(value), at.aref, value);
+    else if (at.part === 'hash' && at.href !== undefined) this.b.emit('HSTORE', this.b.typeOf(value), at.href, value);
     else this.b.call(isNew ? 'tab_newkey' : 'tab_set', [table, key, value]);
   }
 
   /** FLOAD of a header field, or a size's value when the table was made on the trace and has no new key since. */
   private tableField(table: Ref, field: TableField): Ref {
-    const made = field === 'tab.array' ? undefined : this.madeWithSizes(table);
+    const made = field === 'tab.array' || field === 'tab.node' ? undefined : this.madeWithSizes(table);
     if (made) return this.b.kint(field === 'tab.asize' ? made.asize : made.hmask);
     const id = IRFL_NAMES.indexOf(field);
-    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', field === 'tab.array' ? 'p64' : 'int', table, id)!;
+    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', field === 'tab.array' || field === 'tab.node' ? 'p64' : 'int', table, id)!;
   }
 
   /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF (tab_newkey) or state-changing builtin may have changed them. */

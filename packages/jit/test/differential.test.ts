@@ -6,7 +6,8 @@
 // slots, BASE) must equal the reference IR interpreter's, and no contract violation may occur.
 // Tables in slots and as constants have their sizes read from their headers (FLOAD tab.asize,
 // tab.hmask) and checked (ABC, ULE, EQ), and their array parts loaded and stored in place
-// (FLOAD tab.array, AREF, ALOAD, ASTORE): the array parts must end alike too; concatenations (TOSTR, BUFHDR, BUFPUT, BUFSTR) call the
+// (FLOAD tab.array, AREF, ALOAD, ASTORE), their hash nodes reached by constant key and loaded
+// and stored (FLOAD tab.node, HREFK, HLOAD, HSTORE): the parts must end alike too; concatenations (TOSTR, BUFHDR, BUFPUT, BUFSTR) call the
 // backend's buffer helpers, served from ir's StringModel as the reference interpreter's are. Set TRACESIM_SEED to reproduce a run; the seed is in the test name and in fast-check's report.
 
 import fc from 'fast-check';
@@ -37,10 +38,10 @@ function canonical(events: readonly RunEvent[]): RunEvent[] {
 test(`compiled traces agree with the reference interpreter under budgets ${MIN_REGS}..${MAX_REGS} (seed ${SEED}, ${CASES} cases)`, () => {
   let compared = 0;
   let budgetStops = 0;
-  const tableOps = { FLOAD: 0, ABC: 0, ALOAD: 0, ASTORE: 0, BUFSTR: 0, TOSTR: 0 };
+  const tableOps = { FLOAD: 0, ABC: 0, ALOAD: 0, ASTORE: 0, HREFK: 0, HLOAD: 0, HSTORE: 0, BUFSTR: 0, TOSTR: 0 };
   fc.assert(
     fc.property(arbitraryTraceSet, (set) => {
-      for (const op of ['FLOAD', 'ABC', 'ALOAD', 'ASTORE', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
+      for (const op of ['FLOAD', 'ABC', 'ALOAD', 'ASTORE', 'HREFK', 'HLOAD', 'HSTORE', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
       let reference: RunEvent[] | 'budget';
       let arrays: TableContents[] = [];
       try {

@@ -54,7 +54,7 @@ export function collectGarbage(heap: Heap, mem: Memory, roots: readonly AddressR
     if (marked.has(t)) kept.push(t);
     else {
       t.swept = true;
-      t.moveArray();
+      t.moveParts();
       heap.objects[t.handle] = undefined;
       heap.bytes -= t.bytes;
     }

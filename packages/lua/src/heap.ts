@@ -105,7 +105,7 @@ export class Heap {
   /** A swept table stored again: its handle is its own once more and its bytes count again. */
   revive(t: LuaTable): void {
     t.swept = false;
-    t.moveArray();
+    t.moveParts();
     this.objects[t.handle] = t;
     this.onReshape(t);
     this.bytes += t.bytes;

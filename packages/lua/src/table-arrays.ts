@@ -1,9 +1,11 @@
-// Tables' array parts in emulated memory (machine's `table arrays` region): a table with asize
-// slots owns a block of asize 8-byte TValues there, coded as the Lua stack codes them, and its
-// header's array pointer names the block, so compiled traces load and store the slots
-// themselves (AREF/ALOAD/ASTORE). Blocks come in power-of-two sizes, from a free list per size
+// Tables' parts in emulated memory (machine's `table arrays` region): a table's array part is a
+// block of asize 8-byte TValues, its hash part a block of Nodes (machine's TABLE_NODE: value,
+// key, and a next word tracesim leaves nil), coded as the Lua stack codes them; the header's
+// array and node pointers name the blocks, so compiled traces load and store the values
+// themselves (AREF/ALOAD/ASTORE, HREFK/HLOAD/HSTORE). Blocks come in power-of-two sizes, from a free list per size
 // or past the highest block yet, so the region grows only with the most blocks of each size live
-// at once, whatever a program allocates and drops. A swept table parks its values on the host side (ParkedSlots) and frees its block until it is revived.
+// at once, whatever a program allocates and drops. A TablePart is one such part of one table. A
+// swept table parks its values on the host side (ParkedSlots) and frees its block until it is revived.
 import type { Memory } from '@tracesim/cpu-sim';
 import { REGIONS } from '@tracesim/machine';
 import type { LuaStack } from './stack';
@@ -76,5 +78,51 @@ export class TableArrays implements ArraySlots {
   /** The highest address any block has reached (the region's high-water mark). */
   get highWater(): number {
     return this.top - REGIONS.tableArrays.base;
+  }
+}
+
+/** One part of a table: `size` TValue slots in a block of the region, or parked on the host. */
+export class TablePart {
+  private store: ArraySlots;
+  /** The block's address (0 while the part is empty or parked). */
+  at = 0;
+  size = 0;
+
+  constructor(private readonly arrays: TableArrays) {
+    this.store = arrays;
+  }
+
+  read(i: number): LuaValue {
+    return this.store.read(this.at + SLOT_BYTES * i);
+  }
+
+  write(i: number, v: LuaValue): void {
+    this.store.write(this.at + SLOT_BYTES * i, v);
+  }
+
+  /** Every slot's value, in order. */
+  values(): LuaValue[] {
+    return Array.from({ length: this.size }, (_, i) => this.read(i));
+  }
+
+  /** Becomes `size` slots holding `values` (nil past them), in a new block or, when `parked`, on the host; the old block is freed. */
+  reset(size: number, values: readonly LuaValue[], parked: boolean): void {
+    if (this.size > 0 && this.store === this.arrays) this.arrays.release(this.at, this.size);
+    this.size = size;
+    this.at = 0;
+    if (parked) {
+      const held = values.slice(0, size);
+      held.length = size;
+      this.store = new ParkedSlots(held);
+      return;
+    }
+    this.store = this.arrays;
+    if (size > 0) this.at = this.arrays.allocate(size);
+    for (let i = 0; i < Math.min(size, values.length); i++) if (values[i] !== undefined) this.write(i, values[i]);
+  }
+
+  /** Moves the values to the host (`parked`) or back into the region. */
+  move(parked: boolean): void {
+    if (this.size > 0) this.reset(this.size, this.values(), parked);
   }
 }

@@ -1,10 +1,10 @@
-// Each table's GCtab header in emulated memory: the asize, hmask and array address a trace's FLOADs read
+// Each table's GCtab header in emulated memory: the asize, hmask and part addresses a trace's FLOADs read
 // (machine's TABLE_HEADER, at tableHeaderAddress(handle)). The heap reports every change of a
 // table's sizes and the interpreter writes them here; after a collection the pages that hold
 // only dead tables' headers are given back (handles are never reused, so they stay dead, and a
 // revived table writes its header again).
 import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
-import { REGIONS, TABLE_HEADER, tableHeaderAddress } from '@tracesim/machine';
+import { REGIONS, TABLE_HEADER, TABLE_HEADER_BYTES, tableHeaderAddress } from '@tracesim/machine';
 import type { LuaTable } from './table';
 
 export function mapTableHeaders(mem: Memory): void {
@@ -12,17 +12,27 @@ export function mapTableHeaders(mem: Memory): void {
   if (!mem.isMapped(r.base)) mem.map(r.base, r.size, r.perm, r.name);
 }
 
+function writeAddress(mem: Memory, at: number, address: number): void {
+  mem.write64Halves(at, address % 2 ** 32, Math.floor(address / 2 ** 32));
+}
+
 export function writeTableHeader(mem: Memory, t: LuaTable): void {
   const at = tableHeaderAddress(t.handle);
   mem.write32(at + TABLE_HEADER.asize, t.asize);
   mem.write32(at + TABLE_HEADER.hmask, t.hmask);
-  mem.write64Halves(at + TABLE_HEADER.array, t.arrayAddress % 2 ** 32, Math.floor(t.arrayAddress / 2 ** 32));
+  writeAddress(mem, at + TABLE_HEADER.array, t.arrayAddress);
+  writeAddress(mem, at + TABLE_HEADER.node, t.nodeAddress);
 }
 
 /** Drops the header pages no live table's header is on. */
 export function discardDeadHeaders(mem: Memory, live: readonly LuaTable[]): void {
   const pages = new Set<number>();
-  for (const t of live) pages.add(Math.floor(tableHeaderAddress(t.handle) / PAGE_SIZE));
+  for (const t of live) {
+    // A header may straddle two pages.
+    const at = tableHeaderAddress(t.handle);
+    pages.add(Math.floor(at / PAGE_SIZE));
+    pages.add(Math.floor((at + TABLE_HEADER_BYTES - 1) / PAGE_SIZE));
+  }
   const r = REGIONS.tableHeaders;
   mem.discardPages(r.base, r.base + r.size, (base) => pages.has(base / PAGE_SIZE));
 }

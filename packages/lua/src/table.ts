@@ -6,10 +6,14 @@
 // (stored nil) stay until the next rehash, so next()/ITERN walk both parts by one numeric index
 // as lj_tab_next does: array slots first, then nodes. A node's position is its insertion order,
 // not LuaJIT's hash order, and a new key always takes a free node (LuaJIT may reuse a dead main
-// node). The array part lives in emulated memory (table-arrays.ts), where traces load and store
-// it; the JIT reads asize, hmask and the array's address from the table's header (heap.ts).
+// node). Both parts live in emulated memory (table-arrays.ts), where traces load and store them:
+// array slot k at the array block's slot k, node i's value and key at the node block's slots
+// 3i and 3i+1 (a Node is 24 bytes, as LuaJIT's). The host keeps each node's key and a key-to-node
+// map to find nodes fast; a node's key is written once, when the node is taken. The JIT reads
+// asize, hmask and the parts' addresses from the table's header (heap.ts).
+import { TABLE_NODE } from '@tracesim/machine';
 import type { LuaValue } from './value';
-import { ParkedSlots, SLOT_BYTES, type ArraySlots, type TableArrays } from './table-arrays';
+import { SLOT_BYTES, TablePart, type TableArrays } from './table-arrays';
 import { arrayCandidate, fls, hsize2hbits, KeyCensus } from './table-sizing';
 
 /** Where a table charges its growth (the Heap): 8 bytes per array slot, 24 per hash node (LuaJIT's TValue and Node). */
@@ -25,23 +29,25 @@ type Key = Exclude<LuaValue, undefined>;
 
 /** A GCtab's size, charged when a table is made. */
 export const TABLE_BYTES = 64;
-const NODE_BYTES = 24;
+const NODE_BYTES = TABLE_NODE.bytes;
+/** A node's slots in the node block: its value, its key, its next word. */
+const NODE_SLOTS = NODE_BYTES / SLOT_BYTES;
+const VALUE_SLOT = TABLE_NODE.value / SLOT_BYTES;
+const KEY_SLOT = TABLE_NODE.key / SLOT_BYTES;
 
 /** The empty hash part every table shares until it gets nodes (never written). */
 const NO_KEYS: Key[] = [];
-const NO_VALUES: LuaValue[] = [];
 const NO_INDEX = new Map<Key, number>();
 
 /** -0 is stored as +0 (lj_tab_newkey). */
 const normalized = (key: Key): Key => (key === 0 ? 0 : key);
 
 export class LuaTable {
-  /** Array part: t[k] for 0 <= k < asize is the TValue at arrayAddress + 8k of `slots`. */
-  private n = 0;
-  private at = 0;
-  private slots: ArraySlots;
+  /** Array part: t[k] for 0 <= k < asize is its slot k. */
+  private readonly array: TablePart;
+  /** Hash part: node i's value and key at slots 3i and 3i+1; keys[i] and index mirror the keys taken so far. */
+  private readonly nodes: TablePart;
   private keys: Key[] = NO_KEYS;
-  private vals: LuaValue[] = NO_VALUES;
   private index: Map<Key, number> = NO_INDEX;
   /** Hash part mask: nodes - 1, or 0 without a hash part. */
   hmask = 0;
@@ -58,26 +64,41 @@ export class LuaTable {
     asize = 0,
     hbits = 0,
   ) {
-    this.slots = account.arrays;
+    this.array = new TablePart(account.arrays);
+    this.nodes = new TablePart(account.arrays);
     if (asize > 0 || hbits > 0) this.resize(asize, hbits);
   }
 
   /** Array slots (keys 0..asize-1). */
   get asize(): number {
-    return this.n;
+    return this.array.size;
   }
 
   /** The array part's address in the table-arrays region (0 without one). */
   get arrayAddress(): number {
-    return this.at;
+    return this.array.at;
+  }
+
+  /** The hash part's first node's address in the table-arrays region (0 without one). */
+  get nodeAddress(): number {
+    return this.nodes.at;
   }
 
   private slot(k: number): LuaValue {
-    return this.slots.read(this.at + SLOT_BYTES * k);
+    return this.array.read(k);
   }
 
   private setSlot(k: number, v: LuaValue): void {
-    this.slots.write(this.at + SLOT_BYTES * k, v);
+    this.array.write(k, v);
+  }
+
+  private nodeValue(i: number): LuaValue {
+    return this.nodes.read(NODE_SLOTS * i + VALUE_SLOT);
+  }
+
+  /** Which node holds `key` (dead or alive), if any: the node HREFK names for a constant key. */
+  nodeOf(key: Key): number | undefined {
+    return this.index.get(normalized(key));
   }
 
   /** Nodes in the hash part. */
@@ -87,16 +108,16 @@ export class LuaTable {
 
   get(key: LuaValue): LuaValue {
     if (typeof key === 'number') {
-      if (key >= 0 && key < this.n && Number.isInteger(key)) return this.slot(key);
+      if (key >= 0 && key < this.array.size && Number.isInteger(key)) return this.slot(key);
       if (key === 0) key = 0;
     }
     if (key === undefined) return undefined;
     const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.vals[slot];
+    return slot === undefined ? undefined : this.nodeValue(slot);
   }
 
   getInt(n: number): LuaValue {
-    return n >= 0 && n < this.n ? this.slot(n) : this.get(n);
+    return n >= 0 && n < this.array.size ? this.slot(n) : this.get(n);
   }
 
   /** Whether `key` has a node in the hash part, dead or alive (lj_tab_get finds it; otherwise niltv). */
@@ -106,14 +127,14 @@ export class LuaTable {
 
   /** Raw set (lj_tab_set); the caller has rejected nil and NaN keys. Storing nil under a new key makes a dead node. */
   set(key: Key, value: LuaValue): void {
-    if (typeof key === 'number' && key >= 0 && key < this.n && Number.isInteger(key)) {
+    if (typeof key === 'number' && key >= 0 && key < this.array.size && Number.isInteger(key)) {
       this.setSlot(key, value);
       return;
     }
     const k = normalized(key);
     const slot = this.index.get(k);
     if (slot !== undefined) {
-      this.vals[slot] = value;
+      this.nodes.write(NODE_SLOTS * slot + VALUE_SLOT, value);
       return;
     }
     this.newKey(k, value);
@@ -126,18 +147,25 @@ export class LuaTable {
       this.set(key, value);
       return;
     }
-    this.index.set(key, this.keys.length);
+    this.takeNode(key, value);
+  }
+
+  /** The next free node gets `key` and `value`. */
+  private takeNode(key: Key, value: LuaValue): void {
+    const i = this.keys.length;
+    this.index.set(key, i);
     this.keys.push(key);
-    this.vals.push(value);
+    this.nodes.write(NODE_SLOTS * i + KEY_SLOT, key);
+    this.nodes.write(NODE_SLOTS * i + VALUE_SLOT, value);
   }
 
   /** rehashtab: count the live integer keys (and the new one) and resize both parts. */
   private rehash(extra: Key): void {
     const census = new KeyCensus();
     let total = 1;
-    for (let k = 0; k < this.n; k++) if (this.slot(k) !== undefined && census.count(k)) total++;
+    for (let k = 0; k < this.array.size; k++) if (this.slot(k) !== undefined && census.count(k)) total++;
     for (let i = 0; i < this.keys.length; i++) {
-      if (this.vals[i] === undefined) continue;
+      if (this.nodeValue(i) === undefined) continue;
       const k = this.keys[i];
       if (typeof k === 'number') census.count(arrayCandidate(k));
       total++;
@@ -149,50 +177,28 @@ export class LuaTable {
 
   /** resizetab: a new array part of `asize` slots and an empty hash part of 2^hbits nodes, refilled. */
   private resize(asize: number, hbits: number): void {
-    const oldN = this.n, oldKeys = this.keys, oldVals = this.vals;
+    const oldN = this.array.size, oldKeys = this.keys;
+    const oldVals = oldKeys.map((_, i) => this.nodeValue(i));
     const hsize = hbits > 0 ? 2 ** hbits : 0;
     const grown = SLOT_BYTES * (asize - oldN) + NODE_BYTES * (hsize - this.hsize);
     // A swept table's bytes are counted again when it comes back (heap.revive).
     if (!this.swept) this.account.charge(grown);
     this.bytes += grown;
-    const old = this.takeArray();
-    this.placeArray(asize, old.slice(0, asize));
+    const old = this.array.values();
+    this.array.reset(asize, old, this.swept);
+    this.nodes.reset(NODE_SLOTS * hsize, [], this.swept);
     this.hmask = hsize === 0 ? 0 : hsize - 1;
     this.keys = hsize === 0 ? NO_KEYS : [];
-    this.vals = hsize === 0 ? NO_VALUES : [];
     this.index = hsize === 0 ? NO_INDEX : new Map();
     for (let k = asize; k < oldN; k++) if (old[k] !== undefined) this.set(k, old[k]);
     for (let i = 0; i < oldKeys.length; i++) if (oldVals[i] !== undefined) this.set(oldKeys[i], oldVals[i]);
     this.account.reshaped(this);
   }
 
-  /** The array part's values, its block given back. */
-  private takeArray(): LuaValue[] {
-    const values = Array.from({ length: this.n }, (_, k) => this.slot(k));
-    if (this.n > 0 && this.slots === this.account.arrays) this.account.arrays.release(this.at, this.n);
-    this.n = 0;
-    this.at = 0;
-    return values;
-  }
-
-  /** An array part of `asize` slots holding `values` (the rest nil): in the arrays region, or on the host while swept. */
-  private placeArray(asize: number, values: LuaValue[]): void {
-    this.n = asize;
-    if (this.swept) {
-      values.length = asize;
-      this.slots = new ParkedSlots(values);
-      return;
-    }
-    this.slots = this.account.arrays;
-    this.at = asize === 0 ? 0 : this.account.arrays.allocate(asize);
-    for (let k = 0; k < values.length; k++) if (values[k] !== undefined) this.setSlot(k, values[k]);
-  }
-
-  /** Moves the array part where the table's state wants it: to the host once swept, back into the arrays region once revived (the heap then writes the header). */
-  moveArray(): void {
-    const n = this.n;
-    if (n === 0) return;
-    this.placeArray(n, this.takeArray());
+  /** Moves both parts where the table's state wants them: to the host once swept, back into the arrays region once revived (the heap then writes the header). */
+  moveParts(): void {
+    this.array.move(this.swept);
+    this.nodes.move(this.swept);
   }
 
   /** lj_tab_reasize: the array part grown to hold keys up to `n` (the template of a constructor). */
@@ -202,26 +208,24 @@ export class LuaTable {
 
   /** lj_tab_dup: this table becomes a copy of `template`, parts of the same sizes. */
   copyFrom(template: LuaTable): void {
-    this.resize(template.n, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
-    for (let k = 0; k < template.n; k++) this.setSlot(k, template.slot(k));
-    for (let i = 0; i < template.keys.length; i++) {
-      this.index.set(template.keys[i], i);
-      this.keys.push(template.keys[i]);
-      this.vals.push(template.vals[i]);
-    }
+    this.resize(template.array.size, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
+    for (let k = 0; k < template.array.size; k++) this.setSlot(k, template.slot(k));
+    for (let i = 0; i < template.keys.length; i++) this.takeNode(template.keys[i], template.nodeValue(i));
   }
 
   /** Calls `visit` with every key, value and the metatable (the collector's mark phase). */
   forEachReference(visit: (v: LuaValue) => void): void {
-    for (let k = 0; k < this.n; k++) visit(this.slot(k));
-    for (const k of this.keys) visit(k);
-    for (const v of this.vals) visit(v);
+    for (let k = 0; k < this.array.size; k++) visit(this.slot(k));
+    for (let i = 0; i < this.keys.length; i++) {
+      visit(this.keys[i]);
+      visit(this.nodeValue(i));
+    }
     if (this.metatable) visit(this.metatable);
   }
 
   /** lj_tab_len: a border, found by binary search in the array part or an unbound search past it. */
   length(): number {
-    let j = this.n;
+    let j = this.array.size;
     if (j > 1 && this.slot(j - 1) === undefined) {
       let i = 1;
       while (j - i > 1) {
@@ -260,13 +264,14 @@ export class LuaTable {
    * Returns the next live [position, key, value] at or after `from`, or undefined at the end.
    */
   nextFrom(from: number): [number, Key, LuaValue] | undefined {
-    const n = this.n;
+    const n = this.array.size;
     for (let p = from; p < n; p++) {
       const v = this.slot(p);
       if (v !== undefined) return [p, p, v];
     }
     for (let h = Math.max(from - n, 0); h < this.keys.length; h++) {
-      if (this.vals[h] !== undefined) return [n + h, this.keys[h], this.vals[h]];
+      const v = this.nodeValue(h);
+      if (v !== undefined) return [n + h, this.keys[h], v];
     }
     return undefined;
   }
@@ -275,11 +280,11 @@ export class LuaTable {
   positionAfter(key: LuaValue): number | undefined {
     if (key === undefined) return 0;
     if (typeof key === 'number') {
-      if (Number.isInteger(key) && key >= 0 && key < this.n) return key + 1;
+      if (Number.isInteger(key) && key >= 0 && key < this.array.size) return key + 1;
       if (key === 0) key = 0;
     }
     const slot = this.index.get(key);
-    return slot === undefined ? undefined : this.n + slot + 1;
+    return slot === undefined ? undefined : this.array.size + slot + 1;
   }
 
   /** Insert at position `pos` (1-based) shifting up, as table.insert does. */

@@ -1,9 +1,10 @@
-// Array parts in emulated memory (table-arrays.ts): each slot is the TValue the Lua stack would
-// hold, at the address the table's header names; blocks are reused once freed; a table the
-// collector sweeps keeps its values on the host and gets a block again when it is revived.
+// Table parts in emulated memory (table-arrays.ts): each array slot, and each node's value and
+// key, is the TValue the Lua stack would hold, at the address the table's header names; blocks
+// are reused once freed; a table the collector sweeps keeps its values on the host and gets
+// blocks again when it is revived.
 
 import { Memory } from '@tracesim/cpu-sim';
-import { REGIONS, TABLE_HEADER, tableHeaderAddress } from '@tracesim/machine';
+import { REGIONS, TABLE_HEADER, TABLE_NODE, tableHeaderAddress } from '@tracesim/machine';
 import { LuaInterpreter, LuaString, LuaTable, tagOf } from '../src';
 import { collectGarbage } from '../src/gc';
 
@@ -32,6 +33,21 @@ test('array slots hold TValues where the header points, inside the table-arrays 
   expect(v.mem.read32(tableHeaderAddress(t.handle) + TABLE_HEADER.asize)).toBe(4);
 });
 
+test('hash nodes hold value and key TValues in insertion order where the header points', () => {
+  const v = vm();
+  const t = v.heap.table(0, 2);
+  const [a, b] = [v.heap.str('a'), v.heap.str('b')];
+  t.set(a, 1);
+  t.set(b, a);
+  t.set(a, 3);
+  const node = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.node));
+  expect(node).toBe(t.nodeAddress);
+  expect(node).toBeGreaterThanOrEqual(REGIONS.tableArrays.base);
+  const at = (i: number, field: 'key' | 'value') => v.stack.get(node + TABLE_NODE.bytes * i + TABLE_NODE[field]);
+  expect([at(0, 'key'), at(0, 'value'), at(1, 'key'), at(1, 'value')]).toEqual([a, 3, b, a]);
+  expect([t.nodeOf(a), t.nodeOf(b), t.nodeOf(v.heap.str('c'))]).toEqual([0, 1, undefined]);
+});
+
 test('a rehash moves the array part to a new block, keeping every value; freed blocks are reused', () => {
   const v = vm();
   const t = v.heap.table(2);
@@ -47,10 +63,12 @@ test('a rehash moves the array part to a new block, keeping every value; freed b
 
 test('a swept table keeps its values on the host; revived, they are back in memory', () => {
   const v = vm();
-  const t = v.heap.table(3);
+  const t = v.heap.table(3, 1);
   const s = v.heap.str('kept');
   t.set(1, s);
   t.set(2, true);
+  t.set(s, 8);
+  t.set(s, 9);
   const before = v.heap.arrays.highWater;
   collectGarbage(v.heap, v.mem, []);
   expect(t.swept).toBe(true);
@@ -61,6 +79,7 @@ test('a swept table keeps its values on the host; revived, they are back in memo
   expect(t.swept).toBe(false);
   expect(v.heap.arrays.highWater).toBe(before);
   expect(v.stack.get(t.arrayAddress + 8)).toBe(s);
-  expect([t.get(0), t.get(1), t.get(2)]).toEqual([5, s, true]);
+  expect([t.get(0), t.get(1), t.get(2), t.get(s)]).toEqual([5, s, true, 9]);
+  expect(v.stack.get(t.nodeAddress + TABLE_NODE.key)).toBe(s);
   expect(s).toBeInstanceOf(LuaString);
 });

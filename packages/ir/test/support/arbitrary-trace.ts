@@ -4,7 +4,9 @@
 // Tables in slots (or as constants) have their sizes read by FLOAD tab.asize/tab.hmask, which
 // feed ints and the bounds checks rec_idx_key emits (ABC, ULE, EQ on the hash mask); a table
 // with an array part has its slots loaded (ALOAD, type-guarded) and stored (ASTORE) through
-// FLOAD tab.array and AREF, at a constant index or at an int the ABC before it bounds.
+// FLOAD tab.array and AREF, at a constant index or at an int the ABC before it bounds; one with a
+// hash part has its nodes reached by FLOAD tab.node and HREFK (guarded to find the constant key
+// there, which it may not), then loaded (HLOAD) and stored (HSTORE).
 // Concatenations as rec_cat records them (TOSTR of numbers, BUFHDR, BUFPUT per piece, BUFSTR)
 // make strings that EQ/NE guards compare with constants and with each other.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
@@ -76,6 +78,17 @@ export type OpRecipe =
       readonly index: number;
       readonly dynamic: boolean;
       /** Load as num or nil (guarded), or store a num, an int or a constant. */
+      readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
+      readonly value: number;
+      readonly snap: readonly (readonly [number, number])[];
+    }
+  | {
+      readonly k: 'hash';
+      readonly table: number;
+      readonly konst: boolean;
+      readonly node: number;
+      /** HREFK names the key the node holds, or the next node's (and exits). */
+      readonly rightKey: boolean;
       readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
       readonly value: number;
       readonly snap: readonly (readonly [number, number])[];
@@ -159,6 +172,19 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
     }),
   },
   {
+    weight: 2,
+    arbitrary: fc.record({
+      k: fc.constant('hash' as const),
+      table: pick,
+      konst: fc.boolean(),
+      node: pick,
+      rightKey: fc.boolean(),
+      access: fc.constantFrom('num' as const, 'num' as const, 'nil' as const, 'store-num' as const, 'store-int' as const, 'store-nil' as const),
+      value: pick,
+      snap: snapPicks,
+    }),
+  },
+  {
     weight: 3,
     arbitrary: fc.record({
       k: fc.constant('guard' as const),
@@ -221,9 +247,30 @@ function stringPool(b: TraceBuilder): Ref[] {
 const tableHandle = (k: number): number => 0x100 + k;
 const tableValue = (k: number): LuaValue => ({ kind: 'gc', type: 'tab', text: `{0x${tableHandle(k).toString(16)}}` });
 
-/** Where the recipe's k-th table's array part sits, and what its slots first hold (numbers, with a nil every third). */
-const tableArray = (k: number): number => REGIONS.tableArrays.base + 0x1000 * k;
-const initialSlots = (asize: number): LuaValue[] => Array.from({ length: asize }, (_, i): LuaValue => (i % 3 === 2 ? { kind: 'nil' } : { kind: 'num', value: 1.5 * i - 4 }));
+/** The key node i of a recipe table holds. */
+const nodeKey = (i: number): string => `"k${i}"`;
+
+/**
+ * The recipe's k-th table's parts, in the k-th page of the table-arrays region: an array part
+ * of numbers with a nil every third slot, and (hmask > 0) hmask+1 nodes keyed "k0", "k1" … with
+ * numbers and a nil every fourth node.
+ */
+function tableParts(k: number, asize: number, hmask: number) {
+  const base = REGIONS.tableArrays.base + 0x1000 * k;
+  const nodes = hmask + 1;
+  return {
+    ...(asize > 0 ? { array: { address: base, slots: Array.from({ length: asize }, (_, i): LuaValue => (i % 3 === 2 ? { kind: 'nil' } : { kind: 'num', value: 1.5 * i - 4 })) } } : {}),
+    ...(hmask > 0
+      ? {
+          node: {
+            address: base + 0x800,
+            keys: Array.from({ length: nodes }, (_, i): LuaValue => ({ kind: 'gc', type: 'str', text: nodeKey(i) })),
+            values: Array.from({ length: nodes }, (_, i): LuaValue => (i % 4 === 3 ? { kind: 'nil' } : { kind: 'num', value: 0.25 * i + 1 })),
+          },
+        }
+      : {}),
+  };
+}
 
 function at<T>(list: readonly T[], i: number): T | undefined {
   return list.length ? list[i % list.length] : undefined;
@@ -325,15 +372,21 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
           b.guard('ABC', 'int', b.emit('FLOAD', 'int', table, IRFL_NAMES.indexOf('tab.asize'))!, index);
         }
         const aref = b.emit('AREF', 'p64', b.emit('FLOAD', 'p64', table, IRFL_NAMES.indexOf('tab.array'))!, index)!;
-        if (o.access === 'num' || o.access === 'nil') {
-          takeSnapshot(b, o.snap, p, nslots);
-          const v = b.append({ op: 'ALOAD', type: o.access, guard: true, phi: false, op1: aref, op2: 0 });
-          if (o.access === 'num') p.nums.push(v);
-          break;
-        }
-        const value = o.access === 'store-nil' ? REF_NIL : o.access === 'store-int' ? at(p.ints, o.value) : at(p.nums, o.value);
-        if (value === undefined) break;
-        b.append({ op: 'ASTORE', type: b.typeOf(value), guard: false, phi: false, op1: aref, op2: value });
+        slotAccess(b, 'A', aref, o, p, nslots);
+        break;
+      }
+      case 'hash': {
+        if (p.tables.length === 0) break;
+        const k = o.table % p.tables.length;
+        const nodes = p.tables[k].hmask + 1;
+        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
+        if (table === undefined || nodes === 1) break;
+        const slot = o.node % nodes;
+        const key = b.constant({ op: 'KGC', type: 'str', text: nodeKey(o.rightKey ? slot : slot + 1) });
+        takeSnapshot(b, o.snap, p, nslots);
+        const node = b.emit('FLOAD', 'p64', table, IRFL_NAMES.indexOf('tab.node'))!;
+        const href = b.emit('HREFK', 'p64', node, b.constant({ op: 'KSLOT', type: 'p64', key, slot }), true)!;
+        slotAccess(b, 'H', href, o, p, nslots);
         break;
       }
       case 'guard': {
@@ -348,6 +401,18 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
       }
     }
   }
+}
+
+/** An ALOAD/HLOAD (type-guarded, as num or nil) or an ASTORE/HSTORE of a number, an int or nil, at the slot `xref` names. */
+function slotAccess(b: TraceBuilder, part: 'A' | 'H', xref: Ref, o: { access: string; value: number; snap: readonly (readonly [number, number])[] }, p: Pools, nslots: number): void {
+  if (o.access === 'num' || o.access === 'nil') {
+    takeSnapshot(b, o.snap, p, nslots);
+    const v = b.append({ op: `${part}LOAD`, type: o.access, guard: true, phi: false, op1: xref, op2: 0 });
+    if (o.access === 'num') p.nums.push(v);
+    return;
+  }
+  const value = o.access === 'store-nil' ? REF_NIL : o.access === 'store-int' ? at(p.ints, o.value) : at(p.nums, o.value);
+  if (value !== undefined) b.append({ op: `${part}STORE`, type: b.typeOf(value), guard: false, phi: false, op1: xref, op2: value });
 }
 
 /** A snapshot of everything written so far plus a few random slot updates. */
@@ -459,7 +524,7 @@ export function buildTraceSet(r: TraceRecipe, options: { fold: boolean; cse: boo
       enter: 1,
       times: r.times,
       budget: 5000,
-      ...(r.tables.length > 0 ? { tables: r.tables.map((t, k) => ({ handle: tableHandle(k), ...t, ...(t.asize > 0 ? { array: { address: tableArray(k), slots: initialSlots(t.asize) } } : {}) })) } : {}),
+      ...(r.tables.length > 0 ? { tables: r.tables.map((t, k) => ({ handle: tableHandle(k), ...t, ...tableParts(k, t.asize, t.hmask) })) } : {}),
     },
   };
 }
