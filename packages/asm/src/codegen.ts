@@ -35,6 +35,7 @@ const TABLE_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }
   'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
   'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },
   'tab.node': { offset: TABLE_HEADER.node, type: 'p64' },
+  'tab.meta': { offset: TABLE_HEADER.meta, type: 'tab' },
 };
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
@@ -266,9 +267,9 @@ class TraceCodegen {
   }
 
   /**
-   * FLOAD tab.asize / tab.hmask / tab.array / tab.node: the table's TValue carries its GC
-   * handle, and its header sits at tableHeaders.base + 24 × handle, reached from DISPATCH (r14)
-   * with three times the handle as index.
+   * FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta: the table's TValue carries its
+   * GC handle, and its header sits at tableHeaders.base + 32 × handle, reached from DISPATCH (r14)
+   * with four times the handle as index.
    */
   private fload(ins: IRIns, i: number): void {
     const field = TABLE_FIELDS[IRFL_NAMES[ins.op2]];
@@ -278,8 +279,8 @@ class TraceCodegen {
     const [table] = this.sources(ins, i);
     if (table.kind === 'reg') this.e.emit('mov', [gpr(TMP, 32), gpr(table.reg, 32)]);
     else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
-    this.e.emit('lea', [gpr(TMP), { kind: 'mem', width: 64, base: TMP, index: TMP, scale: 2, disp: 0 }]);
-    const width = field.type === 'p64' ? 64 : 32;
+    this.e.emit('shl', [gpr(TMP), imm(2, 8)]);
+    const width = field.type === 'int' ? 32 : 64;
     const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + field.offset };
     this.e.emit('mov', [gpr(dest, width), header]);
   }

@@ -34,7 +34,6 @@ export const HELPER_TRAPS: Readonly<Record<string, TrapName>> = {
   ff_call_side: 'helper_ff_call_side',
   ff_result2: 'helper_ff_result2',
   uv_slot: 'helper_uv_slot',
-  tab_meta: 'helper_tab_meta',
   cdata_ctypeid: 'helper_cdata_ctypeid',
   cdata_i64: 'helper_cdata_i64',
   cdata_new: 'helper_cdata_new',

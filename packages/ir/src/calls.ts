@@ -72,8 +72,6 @@ export const HOST_HELPERS = [
    * what rec_upvalue's UREFO guards compare. -1 for a closed upvalue.
    */
   { name: 'uv_slot', args: ['i64', 'i64'], result: 'int', effect: 'load' },
-  /** A table's metatable (FLOAD tab.meta): the address of a cell holding it, nil or a table. */
-  { name: 'tab_meta', args: ['i64'], result: 'p64', effect: 'load' },
   /** A side-effect-free builtin (function, argument count, up to four arguments): the address of a cell with its first result. */
   { name: 'ff_call', args: ['i64', 'i64', 'i64', 'i64', 'i64', 'i64'], result: 'p64', effect: 'load' },
   /** The address of the cell with the second result of the last ff_call (next, string.find). */

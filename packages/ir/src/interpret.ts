@@ -375,10 +375,10 @@ class Interpreter {
     return isNumericType(type) ? numberWords(wordsToNumber(value)) : value;
   }
 
-  /** FLOAD tab.asize / tab.hmask / tab.array / tab.node: the scenario's header for the table's handle. */
-  private fload(table: RtValue, field: number, type: IRTypeName, where: string): number | bigint {
+  /** FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta: the scenario's header for the table's handle. */
+  private fload(table: RtValue, field: number, type: IRTypeName, where: string): RtValue {
     const name = IRFL_NAMES[field];
-    const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : (name === 'tab.array' || name === 'tab.node') && type === 'p64';
+    const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : name === 'tab.meta' ? type === 'tab' : (name === 'tab.array' || name === 'tab.node') && type === 'p64';
     if (typeof table !== 'object' || !typed) return unmodelled(where, `${type} FLOAD ${name}`);
     return this.tables.field(table.lo, name as 'tab.asize', where);
   }
@@ -407,9 +407,10 @@ function words(v: RtValue): TValueWords {
   return typeof v === 'object' ? v : { lo: 0, hi: 0 };
 }
 
+/** EQ/NE of tagged values: bit equality, with NULL (KNULL, 0n) equal to all-zero words only. */
 function sameBits(a: RtValue, b: RtValue): boolean {
-  if (typeof a === 'object' && typeof b === 'object') return a.lo === b.lo && a.hi === b.hi;
-  return a === b;
+  if (typeof a === 'number' || typeof b === 'number') return a === b;
+  return pointer(a) === pointer(b);
 }
 
 function unmodelled(where: string, what: string): never {

@@ -8,7 +8,7 @@
 // pre-roll value such a PHI carries over.
 //
 // Loads are forwarded as lj_opt_fwd does: in an iteration that stores nothing (no CALLS, no
-// ASTORE, HSTORE or XSTORE), a table-part read (ALOAD, HLOAD) or a table or upvalue read (tab_get, tab_meta,
+// ASTORE, HSTORE or XSTORE), a table-part read (ALOAD, HLOAD) or a table or upvalue read (tab_get,
 // tab_len, uv_get) with invariant operands, the XLOAD of its result and the guards on it are
 // invariant too, and are not copied. A table's header fields (FLOAD tab.asize/hmask/array/node) are
 // invariant in an iteration that stores no new key.
@@ -22,7 +22,7 @@ import { insIndex, insRef, isConstRef, type Ref } from './refs';
 import type { SnapEntry, Snapshot, Trace } from './trace';
 
 /** Helper reads whose result only a store can change (LuaJIT forwards HLOAD, ALOAD, ULOAD and lj_tab_len). */
-const FORWARDED_LOADS: ReadonlySet<string> = new Set(['tab_get', 'tab_meta', 'tab_len', 'uv_get']);
+const FORWARDED_LOADS: ReadonlySet<string> = new Set(['tab_get', 'tab_len', 'uv_get']);
 
 
 export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace {
@@ -124,7 +124,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
 }
 
 /**
- * A table read of the pre-roll (an ALOAD, a tab_get or tab_meta call with its XLOAD, or an FLOAD
+ * A table read of the pre-roll (an ALOAD or HLOAD, a tab_get call with its XLOAD, or an FLOAD
  * of a header field) whose copy the body would not need: the value an earlier access of the same
  * table and key, in the body so far or the pre-roll, leaves (table-forward.ts).
  */
@@ -140,11 +140,11 @@ function forwardedRead(trace: Trace, i: number, b: TraceBuilder, S: (ref: Ref) =
     return value === undefined ? undefined : { value };
   }
   const name = ins.op === 'CALLL' ? HELPERS[ins.op2]?.name : undefined;
-  if (name !== 'tab_get' && name !== 'tab_meta') return undefined;
+  if (name !== 'tab_get') return undefined;
   const xloadAt = trace.ins.findIndex((x, j) => j > i && x.op === 'XLOAD' && x.op1 === insRef(i));
   if (xloadAt < 0) return undefined;
   const type = trace.ins[xloadAt].type;
   const args = callArguments(trace, ins.op1).map(S);
-  const value = name === 'tab_get' ? b.forwarding.value(args[0], args[1], type) : b.forwarding.metatable(args[0], type);
+  const value = b.forwarding.value(args[0], args[1], type);
   return value === undefined ? undefined : { value, xload: insRef(xloadAt) };
 }

@@ -1,15 +1,16 @@
 // Load forwarding over the table accesses, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
-// fwd_ahload), FLOAD (lj_opt_fwd_fload) and the metatable load: a load of a table and key (an
-// ALOAD of the array part, whose AREF names the table's FLOAD tab.array and the index; an HLOAD
-// of the hash part, whose HREFK names FLOAD tab.node and the constant key; or a tab_get) takes
-// the value of the last store (ASTORE, HSTORE, tab_set, tab_newkey) or load of that same table
-// and key when no store in between may alias it, and no state-changing builtin ran. A key aliases another when
+// fwd_ahload) and FLOAD (lj_opt_fwd_fload): a load of a table and key (an ALOAD of the array
+// part, whose AREF names the table's FLOAD tab.array and the index; an HLOAD of the hash part,
+// whose HREFK names FLOAD tab.node and the constant key; or a tab_get) takes the value of the
+// last store (ASTORE, HSTORE, tab_set, tab_newkey) or load of that same table and key when no
+// store in between may alias it, and no state-changing builtin ran. A key aliases another when
 // both may be equal (the same constant, or either one not constant and of a type the other may
 // have); two tables alias unless they are distinct allocations (aa_table: two TNEW/TDUP results,
-// or one of them and a table that existed before). FLOAD tab.asize/hmask/array is forwarded from
-// an earlier FLOAD of the same field until a store of a new key (NEWREF) or a builtin may have
-// resized the table. The walk goes back across LOOP, so the LOOP pass forwards loop-carried
-// values as lj_opt_loop's re-emission does. It works on the instruction list being built.
+// or one of them and a table that existed before). An FLOAD of a header field (tab.asize, hmask,
+// array, node, meta) is forwarded from an earlier FLOAD of the same field until a store of a new
+// key (NEWREF) or a builtin may have resized the table or set its metatable. The walk goes back
+// across LOOP, so the LOOP pass forwards loop-carried values as lj_opt_loop's re-emission does.
+// It works on the instruction list being built.
 import { HELPERS } from './calls';
 import { insIndex, insRef, isConstRef, REF_NIL, type Ref } from './refs';
 import type { IRConst, IRIns } from './trace';
@@ -78,16 +79,6 @@ export class TableForwarding {
         const [t, k] = argumentsOf(this.ins, i);
         if (t === table && k === key) return this.loadedFrom(i, type);
       }
-    }
-    return undefined;
-  }
-
-  /** The metatable tab_meta(table) would load as `type`, if an earlier tab_meta knows it (only builtins change metatables). */
-  metatable(table: Ref, type: IRTypeName): Ref | undefined {
-    for (let i = this.ins.length - 1; i >= 0; i--) {
-      const name = helperName(this.ins[i]);
-      if (name === 'ff_call_side') return undefined;
-      if (this.ins[i].op === 'CALLL' && name === 'tab_meta' && argumentsOf(this.ins, i)[0] === table) return this.loadedFrom(i, type);
     }
     return undefined;
   }

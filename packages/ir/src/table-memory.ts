@@ -1,12 +1,13 @@
 // The reference interpreter's model of the tables a scenario gives: each header's asize and
-// hmask (FLOAD tab.asize / tab.hmask), its parts' addresses (FLOAD tab.array / tab.node), the
+// hmask (FLOAD tab.asize / tab.hmask), its parts' addresses (FLOAD tab.array / tab.node), its
+// metatable (FLOAD tab.meta: the metatable's TValue, or NULL), the
 // TValue in each array slot and each node's key and value (machine's TABLE_NODE layout), which
 // ALOAD/HLOAD read and ASTORE/HSTORE write by address. An access that misses every scenario
 // part is a runtime error, not a silent nil.
 import { IrRuntimeError } from './errors';
 import type { TableSizes } from './trace';
 import { luaValueWords } from './values';
-import { TABLE_NODE, type TValueWords } from '@tracesim/machine';
+import { gcWords, ITYPE, TABLE_NODE, type TValueWords } from '@tracesim/machine';
 
 const SLOT_BYTES = 8;
 
@@ -44,11 +45,12 @@ export class TableMemoryModel {
     return t;
   }
 
-  /** FLOAD of a header field: the sizes as ints, the parts' addresses as pointers. */
-  field(handle: number, field: 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node', where: string): number | bigint {
+  /** FLOAD of a header field: the sizes as ints, the parts' addresses as pointers, the metatable as its TValue or NULL. */
+  field(handle: number, field: 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node' | 'tab.meta', where: string): number | bigint | TValueWords {
     const t = this.table(handle, field, where);
     if (field === 'tab.asize') return t.asize;
     if (field === 'tab.hmask') return t.hmask;
+    if (field === 'tab.meta') return t.meta === undefined ? 0n : gcWords(ITYPE.tab, t.meta);
     const part = field === 'tab.array' ? t.array : t.node;
     if (!part) throw new IrRuntimeError(where, `FLOAD ${field} of table {0x${handle.toString(16)}}, which has no ${field === 'tab.array' ? 'array' : 'hash'} part in the scenario`);
     return BigInt(part.address);

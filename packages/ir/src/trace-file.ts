@@ -61,14 +61,14 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
       slots.push({ slot: Number(m[1]), value: value! });
     } else if ((m = /^retpc \[0x([0-9a-f]+)\] delta (\d+)$/.exec(t))) {
       returnSites.push({ pc: BigInt('0x' + m[1]), delta: Number(m[2]) });
-    } else if ((m = /^table \{0x([0-9a-f]+)\} asize (\d+) hmask (\d+)(?: array 0x([0-9a-f]+))?(?: node 0x([0-9a-f]+))?$/.exec(t))) {
+    } else if ((m = /^table \{0x([0-9a-f]+)\} asize (\d+) hmask (\d+)(?: array 0x([0-9a-f]+))?(?: node 0x([0-9a-f]+))?(?: meta \{0x([0-9a-f]+)\})?$/.exec(t))) {
       const [asize, hmask] = [Number(m[2]), Number(m[3])];
       const nils = (n: number) => Array.from({ length: n }, (): LuaValue => ({ kind: 'nil' }));
       const array = m[4] === undefined ? {} : { array: { address: Number.parseInt(m[4], 16), slots: nils(asize) } };
       const node = m[5] === undefined ? {} : { node: { address: Number.parseInt(m[5], 16), keys: nils(hmask + 1), values: nils(hmask + 1) } };
       if (m[4] !== undefined && asize === 0) err(t.indexOf(' array') + 2, 'a table with asize 0 has no array part');
       if (m[5] !== undefined && hmask === 0) err(t.indexOf(' node') + 2, 'a table with hmask 0 has no hash part');
-      tables.push({ handle: Number.parseInt(m[1], 16), asize, hmask, ...array, ...node });
+      tables.push({ handle: Number.parseInt(m[1], 16), asize, hmask, ...array, ...node, ...(m[6] === undefined ? {} : { meta: Number.parseInt(m[6], 16) }) });
     } else if ((m = /^table \{0x([0-9a-f]+)\} (key |node )?\[(\d+)\] = (.*)$/.exec(t))) {
       const handle = Number.parseInt(m[1], 16);
       const table = tables.find((x) => x.handle === handle);
@@ -82,7 +82,7 @@ function parseScenario(lines: readonly SourceLine[], file: string | undefined, h
       if (!value) err(t.indexOf('=') + 3, `\`${m[4]}\` is not a value`);
       (slots as LuaValue[])[index] = value!;
     } else {
-      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `table {0xHEX} asize N hmask N [array 0xHEX] [node 0xHEX]`, `table {0xHEX} [K] = value`, `table {0xHEX} key [K] = value`, `table {0xHEX} node [K] = value`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
+      err(1, 'expected a scenario line: `stack N`, `base N`, `slot #N = value`, `table {0xHEX} asize N hmask N [array 0xHEX] [node 0xHEX] [meta {0xHEX}]`, `table {0xHEX} [K] = value`, `table {0xHEX} key [K] = value`, `table {0xHEX} node [K] = value`, `retpc [0xHEX] delta N`, `enter N`, `times N`, `until T/E` or `budget N`');
     }
   }
   if (fields.enter === undefined) throw new IrParseError(textLocation(file, header.line, 1), 'the scenario needs `enter N` (the trace to enter)');
@@ -107,7 +107,7 @@ export function printTraceFile(set: TraceSet): string {
     for (const s of sc.slots) lines.push(`slot #${s.slot} = ${formatLuaValue(s.value)}`);
     for (const t of sc.tables ?? []) {
       const handle = `{0x${t.handle.toString(16)}}`;
-      const parts = `${t.array ? ` array 0x${t.array.address.toString(16)}` : ''}${t.node ? ` node 0x${t.node.address.toString(16)}` : ''}`;
+      const parts = `${t.array ? ` array 0x${t.array.address.toString(16)}` : ''}${t.node ? ` node 0x${t.node.address.toString(16)}` : ''}${t.meta === undefined ? '' : ` meta {0x${t.meta.toString(16)}}`}`;
       lines.push(`table ${handle} asize ${t.asize} hmask ${t.hmask}${parts}`);
       t.array?.slots.forEach((v, k) => v.kind !== 'nil' && lines.push(`table ${handle} [${k}] = ${formatLuaValue(v)}`));
       t.node?.keys.forEach((v, k) => v.kind !== 'nil' && lines.push(`table ${handle} key [${k}] = ${formatLuaValue(v)}`));

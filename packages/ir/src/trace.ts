@@ -158,6 +158,8 @@ export interface TableSizes {
   readonly hmask: number;
   /** The array part: its address (FLOAD tab.array) and the asize values there (nil where not given). */
   readonly array?: { readonly address: number; readonly slots: readonly LuaValue[] };
+  /** The metatable's GC handle (FLOAD tab.meta), if it has one. */
+  readonly meta?: number;
   /** The hash part: its first node's address (FLOAD tab.node) and the hmask+1 nodes' keys and values (nil where not given). */
   readonly node?: { readonly address: number; readonly keys: readonly LuaValue[]; readonly values: readonly LuaValue[] };
 }

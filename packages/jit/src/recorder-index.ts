@@ -1,7 +1,7 @@
-// Table indexing in the recorder (lj_record_idx in lj_record.c): loads and stores through the
-// tab_get/tab_set helpers, with the metatable checks that keep them raw. A load that finds nil
-// guards the table's metatable (tab_meta, LuaJIT's FLOAD tab.meta): none, or this one with no
-// __index, or an __index table whose lookup continues; a store guards that the old value is
+// Table indexing in the recorder (lj_record_idx in lj_record.c): raw loads and stores where
+// rec_idx_key finds the key (recorder-shape.ts), with the metatable checks that keep them raw. A
+// load that finds nil guards the table's metatable (FLOAD tab.meta, then EQ NULL or EQ this
+// one): none, or this one with no __index, or an __index table whose lookup continues; a store guards that the old value is
 // not nil, or that the metatable has no __newindex. __index/__newindex functions (metamethod
 // calls) abort the trace; the interpreter runs them.
 import { HELPERS, REF_NIL, isConstRef, type Ref } from '@tracesim/ir';
@@ -57,8 +57,8 @@ export abstract class IndexRecorder extends LoopRecorder {
     // A table the trace made itself has none yet (lj_opt_fold's fload_tab_tnew_meta: FLOAD of a
     // TNEW's metatable is NULL), unless a state-changing builtin (setmetatable) ran since.
     if (this.madeOnTrace(table)) return null;
-    const ref = this.helperLoad('tab_meta', [table], t.metatable ?? undefined);
-    if (t.metatable !== null) this.guard('EQ', 'tab', ref, this.object(t.metatable));
+    const meta = this.tableField(table, 'tab.meta');
+    this.guard('EQ', 'tab', meta, t.metatable === null ? this.b.constant({ op: 'KNULL', type: 'tab' }) : this.object(t.metatable));
     return t.metatable;
   }
 
@@ -103,7 +103,7 @@ export abstract class IndexRecorder extends LoopRecorder {
   private metamethod(mt: LuaTable, name: '__index' | '__newindex'): LuaValue {
     const key = this.vm.heap.str(name);
     const v = mt.get(key);
-    const ref = this.helperLoad('tab_get', [this.object(mt), this.raw(this.bitsOf(key), 'str')], v);
+    const ref = this.helperLoad(this.object(mt), this.raw(this.bitsOf(key), 'str'), v);
     if (v instanceof LuaTable) this.guard('EQ', 'tab', ref, this.object(v));
     return v;
   }

@@ -18,7 +18,10 @@ import { templateOf } from './template-handles';
 /** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREF/HREFK, or niltv for an empty hash part). */
 export type KeyPart = { readonly part: 'array'; readonly aref: Ref } | { readonly part: 'hash'; readonly href?: Ref } | { readonly part: 'empty-hash' };
 
-type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node';
+type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node' | 'tab.meta';
+
+/** The IR type of each header field's FLOAD. */
+const FIELD_TYPES: Readonly<Record<TableField, 'int' | 'p64' | 'tab'>> = { 'tab.asize': 'int', 'tab.hmask': 'int', 'tab.array': 'p64', 'tab.node': 'p64', 'tab.meta': 'tab' };
 
 export abstract class TableShapeRecorder extends RecorderBase {
   /** rec_idx_key's guards for `key` in table `t` (IR `table`); which part the key is in now. */
@@ -55,12 +58,12 @@ export abstract class TableShapeRecorder extends RecorderBase {
     return { part: 'hash' };
   }
 
-  /** A helper read (tab_get of the hash part, tab_meta) with a type guard for the value it sees now, unless an earlier access knows it (lj_opt_fwd_hload). */
-  protected helperLoad(helper: 'tab_get' | 'tab_meta', args: Ref[], value: LuaValue): Ref {
+  /** A hash-part read through tab_get with a type guard for the value it sees now, unless an earlier access knows it (lj_opt_fwd_hload). */
+  protected helperLoad(table: Ref, key: Ref, value: LuaValue): Ref {
     const type = luaType(value);
-    const known = helper === 'tab_get' ? this.b.forwarding.value(args[0], args[1], type) : this.b.forwarding.metatable(args[0], type);
+    const known = this.b.forwarding.value(table, key, type);
     if (known !== undefined) return known;
-    const ref = this.b.emit('XLOAD', type, this.b.call(helper, args), 0, true)!;
+    const ref = this.b.emit('XLOAD', type, this.b.call('tab_get', [table, key]), 0, true)!;
     this.guardSince = true;
     return ref;
   }
@@ -69,7 +72,7 @@ export abstract class TableShapeRecorder extends RecorderBase {
   protected rawLoad(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref {
     if (at.part === 'empty-hash') return REF_NIL;
     const xref = at.part === 'array' ? at.aref : at.href;
-    if (xref === undefined) return this.helperLoad('tab_get', [table, key], value);
+    if (xref === undefined) return this.helperLoad(table, key, value);
     const known = this.knownValue(table, key, at, value);
     if (known !== undefined) return known;
     const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', luaType(value), xref, 0, true)!;
@@ -92,11 +95,11 @@ export abstract class TableShapeRecorder extends RecorderBase {
   }
 
   /** FLOAD of a header field, or a size's value when the table was made on the trace and has no new key since. */
-  private tableField(table: Ref, field: TableField): Ref {
-    const made = field === 'tab.array' || field === 'tab.node' ? undefined : this.madeWithSizes(table);
+  protected tableField(table: Ref, field: TableField): Ref {
+    const made = FIELD_TYPES[field] === 'int' ? this.madeWithSizes(table) : undefined;
     if (made) return this.b.kint(field === 'tab.asize' ? made.asize : made.hmask);
     const id = IRFL_NAMES.indexOf(field);
-    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', field === 'tab.array' || field === 'tab.node' ? 'p64' : 'int', table, id)!;
+    return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', FIELD_TYPES[field], table, id)!;
   }
 
   /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF (tab_newkey) or state-changing builtin may have changed them. */

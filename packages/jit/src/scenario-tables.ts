@@ -1,11 +1,11 @@
-// A scenario's tables in the replay machine's memory: each header (asize, hmask and the parts'
-// addresses, machine's TABLE_HEADER), each array slot's TValue and each node's key and value
+// A scenario's tables in the replay machine's memory: each header (asize, hmask, the parts'
+// addresses and the metatable, machine's TABLE_HEADER), each array slot's TValue and each node's key and value
 // (TABLE_NODE), written before the run; afterwards the array slots and node values are read
 // back, so a replay's stores can be compared with the reference interpreter's (ir's
 // TableMemoryModel).
 import type { Memory } from '@tracesim/cpu-sim';
 import { luaValueWords, type TableContents, type TableSizes } from '@tracesim/ir';
-import { REGIONS, TABLE_HEADER, TABLE_NODE, tableHeaderAddress, type TValueWords } from '@tracesim/machine';
+import { gcWords, ITYPE, REGIONS, TABLE_HEADER, TABLE_NODE, tableHeaderAddress, type TValueWords } from '@tracesim/machine';
 import { ReplayInputError } from './errors';
 
 const SLOT_BYTES = 8;
@@ -24,6 +24,8 @@ export function loadScenarioTables(memory: Memory, tables: readonly TableSizes[]
     const header = tableHeaderAddress(t.handle);
     memory.write32(header + TABLE_HEADER.asize, t.asize);
     memory.write32(header + TABLE_HEADER.hmask, t.hmask);
+    const meta = t.meta === undefined ? { lo: 0, hi: 0 } : gcWords(ITYPE.tab, t.meta);
+    put(header + TABLE_HEADER.meta, meta);
     if (t.array) {
       checkBlock(t, 'array', t.array.address, SLOT_BYTES * t.array.slots.length);
       memory.write64(header + TABLE_HEADER.array, BigInt(t.array.address));

@@ -57,11 +57,6 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     c.state.setRegNumber(RAX, uv.closed ? 0xffffffff : (2 + (uv.address - base) / 8) >>> 0);
     return { kind: 'return' };
   });
-  cpu.mapTrap(trapAddress('helper_tab_meta'), 'helper_tab_meta', (c) => {
-    vm.stack.set(RESULT_CELL, table(c, 0).metatable ?? undefined);
-    c.state.setRegNumber(RAX, RESULT_CELL);
-    return { kind: 'return' };
-  });
   // Positions are the interpreter's ITERN control values: array index, then hash slot after the array.
   const position = (c: Cpu) => argValue(c, 1) as number;
   cpu.mapTrap(trapAddress('helper_tab_next'), 'helper_tab_next', (c) => {

@@ -1,4 +1,4 @@
-// Each table's GCtab header in emulated memory: the asize, hmask and part addresses a trace's FLOADs read
+// Each table's GCtab header in emulated memory: the asize, hmask, part addresses and metatable (its TValue, or 0) a trace's FLOADs read
 // (machine's TABLE_HEADER, at tableHeaderAddress(handle)). The heap reports every change of a
 // table's sizes and the interpreter writes them here; after a collection the pages that hold
 // only dead tables' headers are given back (handles are never reused, so they stay dead, and a
@@ -6,6 +6,7 @@
 import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
 import { REGIONS, TABLE_HEADER, TABLE_HEADER_BYTES, tableHeaderAddress } from '@tracesim/machine';
 import type { LuaTable } from './table';
+import { TAB_HI } from './stack';
 
 export function mapTableHeaders(mem: Memory): void {
   const r = REGIONS.tableHeaders;
@@ -22,6 +23,8 @@ export function writeTableHeader(mem: Memory, t: LuaTable): void {
   mem.write32(at + TABLE_HEADER.hmask, t.hmask);
   writeAddress(mem, at + TABLE_HEADER.array, t.arrayAddress);
   writeAddress(mem, at + TABLE_HEADER.node, t.nodeAddress);
+  const mt = t.metatable;
+  mem.write64Halves(at + TABLE_HEADER.meta, mt === null ? 0 : mt.handle, mt === null ? 0 : TAB_HI);
 }
 
 /** Drops the header pages no live table's header is on. */

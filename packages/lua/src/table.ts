@@ -19,7 +19,7 @@ import { arrayCandidate, fls, hsize2hbits, KeyCensus } from './table-sizing';
 /** Where a table charges its growth (the Heap): 8 bytes per array slot, 24 per hash node (LuaJIT's TValue and Node). */
 export interface MemoryAccount {
   charge(bytes: number): void;
-  /** The table's asize, hmask or array address changed (the heap writes its header). */
+  /** The table's sizes, part addresses or metatable changed (the heap writes its header). */
   reshaped(t: LuaTable): void;
   /** Where array parts are allocated. */
   readonly arrays: TableArrays;
@@ -51,8 +51,7 @@ export class LuaTable {
   private index: Map<Key, number> = NO_INDEX;
   /** Hash part mask: nodes - 1, or 0 without a hash part. */
   hmask = 0;
-  /** setmetatable's table, or null. */
-  metatable: LuaTable | null = null;
+  private meta: LuaTable | null = null;
   /** Bytes this table is charged: its header, its slots and its nodes. */
   bytes = TABLE_BYTES;
   /** Swept by the collector (gc.ts): its handle is free until the table is stored somewhere again. */
@@ -67,6 +66,16 @@ export class LuaTable {
     this.array = new TablePart(account.arrays);
     this.nodes = new TablePart(account.arrays);
     if (asize > 0 || hbits > 0) this.resize(asize, hbits);
+  }
+
+  /** setmetatable's table, or null; a change is written to the table's header (FLOAD tab.meta). */
+  get metatable(): LuaTable | null {
+    return this.meta;
+  }
+
+  set metatable(mt: LuaTable | null) {
+    this.meta = mt;
+    this.account.reshaped(this);
   }
 
   /** Array slots (keys 0..asize-1). */

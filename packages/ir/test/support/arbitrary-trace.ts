@@ -65,7 +65,7 @@ export type OpRecipe =
       readonly table: number;
       /** The table as a trace constant (KGC) rather than its slot's SLOAD. */
       readonly konst: boolean;
-      readonly field: 'tab.asize' | 'tab.hmask';
+      readonly field: 'tab.asize' | 'tab.hmask' | 'tab.meta';
       readonly check: 'ABC' | 'ULE' | 'EQ' | null;
       readonly b: number;
       readonly snap: readonly (readonly [number, number])[];
@@ -152,7 +152,7 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
       k: fc.constant('shape' as const),
       table: pick,
       konst: fc.boolean(),
-      field: fc.constantFrom('tab.asize' as const, 'tab.hmask' as const),
+      field: fc.constantFrom('tab.asize' as const, 'tab.hmask' as const, 'tab.meta' as const),
       check: fc.constantFrom('ABC' as const, 'ULE' as const, 'EQ' as const, null),
       b: pick,
       snap: snapPicks,
@@ -252,13 +252,15 @@ const nodeKey = (i: number): string => `"k${i}"`;
 
 /**
  * The recipe's k-th table's parts, in the k-th page of the table-arrays region: an array part
- * of numbers with a nil every third slot, and (hmask > 0) hmask+1 nodes keyed "k0", "k1" … with
+ * of numbers with a nil every third slot, a metatable (itself) for every other table, and (hmask > 0) hmask+1 nodes keyed "k0", "k1" … with
  * numbers and a nil every fourth node.
  */
 function tableParts(k: number, asize: number, hmask: number) {
   const base = REGIONS.tableArrays.base + 0x1000 * k;
   const nodes = hmask + 1;
   return {
+    // Every other table is its own metatable.
+    ...(k % 2 === 1 ? { meta: tableHandle(k) } : {}),
     ...(asize > 0 ? { array: { address: base, slots: Array.from({ length: asize }, (_, i): LuaValue => (i % 3 === 2 ? { kind: 'nil' } : { kind: 'num', value: 1.5 * i - 4 })) } } : {}),
     ...(hmask > 0
       ? {
@@ -349,6 +351,14 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         const k = o.table % p.tables.length;
         const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
         if (table === undefined) break;
+        if (o.field === 'tab.meta') {
+          // The metatable: none, or the table itself (tableParts); EQ against NULL or the table.
+          const meta = b.emit('FLOAD', 'tab', table, IRFL_NAMES.indexOf('tab.meta'))!;
+          if (o.check === null) break;
+          takeSnapshot(b, o.snap, p, nslots);
+          b.guard('EQ', 'tab', meta, o.b % 2 === 0 ? b.constant({ op: 'KNULL', type: 'tab' }) : b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }));
+          break;
+        }
         const size = b.emit('FLOAD', 'int', table, IRFL_NAMES.indexOf(o.field))!;
         p.ints.push(size);
         if (o.check === null) break;
