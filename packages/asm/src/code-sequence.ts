@@ -2,7 +2,7 @@
 // and builds the operands the backend's emitters use. The one place the backend turns
 // instruction inputs into bytes.
 
-import { resolveInstruction, type Instruction, type InstructionInput, type Operand } from '@tracesim/x86';
+import { resolveShared, type Instruction, type InstructionInput, type Operand } from '@tracesim/x86';
 import { BranchRangeError } from './errors';
 
 export interface CodeSequence {
@@ -23,7 +23,7 @@ export function encodeSequence(address: number, placed: readonly Placed[]): Code
   const chunks: Uint8Array[] = [];
   let at = address;
   for (const { input, long } of placed) {
-    const { bytes, ...instr } = resolveInstruction(input, { address: at, long });
+    const { instr, bytes } = resolveShared(input, { address: at, long });
     instructions.push(instr);
     chunks.push(bytes);
     at += bytes.length;

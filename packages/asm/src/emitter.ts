@@ -2,7 +2,7 @@
 // address as it is emitted (so backward labels and RIP-relative constants resolve at once),
 // and keeps a listing note (`->N` exit, `->LOOP`, `->exit_interp`, `->T` trace) for -jdump.
 
-import { resolveInstruction, type Instruction, type InstructionInput, type Operand } from '@tracesim/x86';
+import { resolveShared, type Instruction, type InstructionInput, type Operand } from '@tracesim/x86';
 import type { CodeSequence } from './code-sequence';
 
 export type Note = number | 'LOOP' | string;
@@ -48,17 +48,22 @@ export class Emitter {
       ...(opts.cond === undefined ? {} : { cond: opts.cond }),
       operands: operands.map((op): Operand => (op.kind === 'riprel' ? { kind: 'mem', width: op.width, base: 'rip', scale: 1, disp: resolveRip(op) } : op)),
     });
-    let encoded: Instruction & { bytes: Uint8Array };
-    if (operands.some((op) => op.kind === 'riprel')) {
+    let ripRelative = false;
+    for (const op of operands) if (op.kind === 'riprel') ripRelative = true;
+    let encoded: { instr: Instruction; bytes: Uint8Array };
+    if (ripRelative) {
       // A RIP-relative displacement is always 32 bits, so the length found with 0 holds.
-      const end = at + resolveInstruction(input(() => 0), where).length;
-      encoded = resolveInstruction(input((r) => r.address - end), where);
+      const end = at + resolveShared(input(() => 0), where).bytes.length;
+      encoded = resolveShared(input((r) => r.address - end), where);
     } else {
-      encoded = resolveInstruction(opts.cond === undefined ? { mnemonic, operands: operands as readonly Operand[] } : { mnemonic, cond: opts.cond, operands: operands as readonly Operand[] }, where);
+      encoded = resolveShared(opts.cond === undefined ? { mnemonic, operands: operands as readonly Operand[] } : { mnemonic, cond: opts.cond, operands: operands as readonly Operand[] }, where);
     }
-    const { bytes, ...instr } = encoded;
+    const { instr, bytes } = encoded;
     for (let k = 0; k < bytes.length; k++) this.chunks.push(bytes[k]);
-    this.lines.push({ instr, ...(opts.note === undefined ? {} : { note: opts.note }), ...(this.pendingLabel ? { label: this.pendingLabel } : {}) });
+    const line: { instr: Instruction; note?: Note; label?: string } = { instr };
+    if (opts.note !== undefined) line.note = opts.note;
+    if (this.pendingLabel) line.label = this.pendingLabel;
+    this.lines.push(line);
     this.pendingLabel = undefined;
     return instr;
   }

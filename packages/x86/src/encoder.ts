@@ -52,8 +52,11 @@ function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
   }
 }
 
-/** Chooses the form and returns the fully resolved instruction at `opts.address`. */
-export function resolveInstruction(input: InstructionInput, opts: SelectOptions = {}): Resolved {
+/**
+ * Chooses the form: the resolved instruction at `opts.address` and its bytes, which are shared
+ * with the cache and must not be written (emitters copy them into their code).
+ */
+export function resolveShared(input: InstructionInput, opts: SelectOptions = {}): { instr: Instruction; bytes: Uint8Array } {
   const key = encodingKey(input, opts);
   let known = resolved.get(key);
   if (!known) {
@@ -64,10 +67,15 @@ export function resolveInstruction(input: InstructionInput, opts: SelectOptions 
   const address = opts.address ?? 0;
   const shift = address - known.address;
   const operands = shift === 0 ? known.operands : known.operands.map((op) => (op.kind === 'rel' ? { ...op, target: op.target + shift } : op));
-  // A copy of the bytes: callers may patch them.
   const { mnemonic, formId, cond, length } = known;
-  const bytes = known.bytes.slice();
-  return cond === undefined ? { mnemonic, formId, operands, address, length, bytes } : { mnemonic, formId, operands, cond, address, length, bytes };
+  const instr: Instruction = cond === undefined ? { mnemonic, formId, operands, address, length } : { mnemonic, formId, operands, cond, address, length };
+  return { instr, bytes: known.bytes };
+}
+
+/** Chooses the form and returns the fully resolved instruction at `opts.address`, with its own copy of the bytes (callers may patch them). */
+export function resolveInstruction(input: InstructionInput, opts: SelectOptions = {}): Resolved {
+  const { instr, bytes } = resolveShared(input, opts);
+  return { ...instr, bytes: bytes.slice() };
 }
 
 /**

@@ -9,7 +9,7 @@ export {
 export { CONDITIONS, conditionName } from './conditions';
 export { FORMS, type FormRow, type OperandPattern } from './form-table';
 export { INSTRUCTION_FORMS, formMnemonic, isConditionFamily, type Form, type OperandKind } from './forms';
-export { encode, resolveInstruction, type InstructionInput, type EncodeOptions } from './encoder';
+export { encode, resolveInstruction, resolveShared, type InstructionInput, type EncodeOptions } from './encoder';
 export { decode, decodeAll } from './decoder';
 export { formatInstruction, formatOperand } from './printer';
 export { parseInstruction, parseInstructionText, type ParseOptions } from './parser';
