@@ -4,7 +4,7 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH, DISPATCH_OFFSETS, REGIONS, TABLE_HEADER, TABLE_NODE, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
   ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, IRFL_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
@@ -29,8 +29,9 @@ import { formatMcodeLine } from './jdump-syntax';
 const RSP = 4;
 const RDX_BASE = 2;
 const R14_DISPATCH = 14;
-/** The table-header fields FLOAD reads (machine's TABLE_HEADER), by IRFL name. */
-const TABLE_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }>> = {
+/** The object-header fields FLOAD reads (machine's TABLE_HEADER and STRING_HEADER), by IRFL name. */
+const HEADER_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }>> = {
+  'str.len': { offset: STRING_HEADER.len, type: 'int' },
   'tab.asize': { offset: TABLE_HEADER.asize, type: 'int' },
   'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
   'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },
@@ -267,12 +268,12 @@ class TraceCodegen {
   }
 
   /**
-   * FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta: the table's TValue carries its
-   * GC handle, and its header sits at tableHeaders.base + 32 × handle, reached from DISPATCH (r14)
-   * with four times the handle as index.
+   * FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta and str.len: a table's or
+   * string's TValue carries its GC handle, and its header sits at objectHeaders.base + 32 ×
+   * handle, reached from DISPATCH (r14) with four times the handle as index.
    */
   private fload(ins: IRIns, i: number): void {
-    const field = TABLE_FIELDS[IRFL_NAMES[ins.op2]];
+    const field = HEADER_FIELDS[IRFL_NAMES[ins.op2]];
     if (field === undefined || ins.type !== field.type) throw new AsmError(this.where(i), `${ins.type} FLOAD ${IRFL_NAMES[ins.op2]} is not supported by the backend`);
     const dest = this.alloc.ins[i].dest;
     if (dest === undefined) return;
@@ -281,7 +282,7 @@ class TraceCodegen {
     else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
     this.e.emit('shl', [gpr(TMP), imm(2, 8)]);
     const width = field.type === 'int' ? 32 : 64;
-    const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.tableHeaders.base - DISPATCH + field.offset };
+    const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.objectHeaders.base - DISPATCH + field.offset };
     this.e.emit('mov', [gpr(dest, width), header]);
   }
 

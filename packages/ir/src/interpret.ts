@@ -375,9 +375,10 @@ class Interpreter {
     return isNumericType(type) ? numberWords(wordsToNumber(value)) : value;
   }
 
-  /** FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta: the scenario's header for the table's handle. */
+  /** FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta: the scenario's header for the table's handle; str.len: the string's length. */
   private fload(table: RtValue, field: number, type: IRTypeName, where: string): RtValue {
     const name = IRFL_NAMES[field];
+    if (name === 'str.len' && type === 'int' && typeof table === 'object') return this.strings.length(wordsToBits(table), where);
     const typed = (name === 'tab.asize' || name === 'tab.hmask') ? type === 'int' : name === 'tab.meta' ? type === 'tab' : (name === 'tab.array' || name === 'tab.node') && type === 'p64';
     if (typeof table !== 'object' || !typed) return unmodelled(where, `${type} FLOAD ${name}`);
     return this.tables.field(table.lo, name as 'tab.asize', where);

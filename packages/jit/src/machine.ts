@@ -7,7 +7,7 @@ import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, LUA_STACK_LIMIT, R
 import { hex, ReplayInputError } from './errors';
 
 /** The regions trace code and the exit handler use; the global page also holds the backend's scratch cells. */
-const TRACE_REGIONS = [REGIONS.mcode, REGIONS.trap, REGIONS.global, REGIONS.luaStack, REGIONS.cStack, REGIONS.tableHeaders, REGIONS.tableArrays] as const;
+const TRACE_REGIONS = [REGIONS.mcode, REGIONS.trap, REGIONS.global, REGIONS.luaStack, REGIONS.cStack, REGIONS.objectHeaders, REGIONS.tableArrays] as const;
 
 export interface MonitorSetup {
   /** The exit stub area [start, end), so the monitor can see T0 before the stub's pushes. */

@@ -7,7 +7,7 @@
 // stops. Anything outside the subset aborts with LuaJIT's NYI reason.
 
 import {
-  REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
+  IRFL_NAMES, REF_FALSE, REF_FIRST, REF_NIL, REF_TRUE, isConstRef,
   type ArithOp, type ComparisonOp, type IRTypeName, type LinkKind, type Ref,
 } from '@tracesim/ir';
 import { BC, FRAME_PCALL, FRAME_PCALLH, LuaCdata, LuaFunction, LuaString, LuaTable, OP_NAMES, insA, insB, insC, insD, type InstructionEvent, type LuaValue, type OpName, type TemplateTable } from '@tracesim/lua';
@@ -153,7 +153,7 @@ export class Recorder extends CdataRecorder {
       case 'LEN': {
         const v = this.vm.stack.get(this.cur.rtBase + 8 * d);
         if (v instanceof LuaTable) this.set(a, this.b.call('tab_len', [this.get(d)]));
-        else if (v instanceof LuaString && this.b.typeOf(this.get(d)) === 'str') this.set(a, this.builtinViaHelper(this.vm.heap.builtinNamed('string.len')!, d, 1)![0]);
+        else if (v instanceof LuaString && this.b.typeOf(this.get(d)) === 'str') this.set(a, this.stringLength(this.get(d)));
         else throw nyi('NYIBC', 'LEN of a non-table, non-string');
         return { kind: 'continue' };
       }
@@ -450,9 +450,17 @@ export class Recorder extends CdataRecorder {
         return type === 'tab' ? [builtin('next'), ref, REF_NIL] : undefined;
       case 'ipairs':
         return type === 'tab' ? [builtin('ipairs_aux'), ref, this.b.knum(0)] : undefined;
+      case 'string.len':
+        return type === 'str' ? [this.stringLength(ref)] : undefined;
       default:
         return undefined;
     }
+  }
+
+  /** A string's length from its GCstr header (FLOAD str.len), as `#s` and recff_string_len record it. */
+  private stringLength(str: Ref): Ref {
+    const id = IRFL_NAMES.indexOf('str.len');
+    return this.b.forwarding.field(str, id) ?? this.b.emit('FLOAD', 'int', str, id)!;
   }
 
   /**

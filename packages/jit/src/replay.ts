@@ -12,7 +12,7 @@ import { codeLocation, hex, ReplayBudgetError, ReplayFaultError, ReplayInputErro
 import type { ReplayEvent } from './events';
 import { decodeExit, ExitState, restoreExitMap } from './exit-state';
 import { LuaStack } from './lua-stack';
-import { loadScenarioTables, readScenarioTables } from './scenario-tables';
+import { loadScenarioTables, readScenarioTables, writeStringHeader } from './scenario-tables';
 import { loadAssembledSet, type TraceMachine } from './machine';
 
 export interface ReplayOptions {
@@ -79,7 +79,8 @@ class Replay {
     cpu.mapTrap(EXIT_HANDLER, 'exit_handler', (c) => this.exitHandler(c));
     cpu.mapTrap(EXIT_INTERP, 'exit_interp', (c) => this.exitInterp(c));
     mapHelpers(cpu, { ticks: 0 });
-    mapModelStringHelpers(cpu, StringModel.forRun({ traces: assembled.traces.map((t) => t.trace), returnSites: [] }, scenario));
+    const strings = StringModel.forRun({ traces: assembled.traces.map((t) => t.trace), returnSites: [] }, scenario, (words, text) => writeStringHeader(this.machine.memory, words.lo, text));
+    mapModelStringHelpers(cpu, strings);
     this.watcher = new EntryWatcher(monitor, new Set(this.byHead.keys()), new Set([EXIT_HANDLER, EXIT_INTERP]), {
       onHead: (c, address) => this.arrived(c, this.byHead.get(address) as AssembledTrace),
       afterMonitor: () => this.logViolations(),

@@ -1,11 +1,13 @@
-// A scenario's tables in the replay machine's memory: each header (asize, hmask, the parts'
+// A scenario's tables and strings in the replay machine's memory (each string's GCstr header as
+// the run's StringModel learns of it): each header (asize, hmask, the parts'
 // addresses and the metatable, machine's TABLE_HEADER), each array slot's TValue and each node's key and value
 // (TABLE_NODE), written before the run; afterwards the array slots and node values are read
 // back, so a replay's stores can be compared with the reference interpreter's (ir's
 // TableMemoryModel).
 import type { Memory } from '@tracesim/cpu-sim';
 import { luaValueWords, type TableContents, type TableSizes } from '@tracesim/ir';
-import { gcWords, ITYPE, REGIONS, TABLE_HEADER, TABLE_NODE, tableHeaderAddress, type TValueWords } from '@tracesim/machine';
+import { gcWords, ITYPE, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE, objectHeaderAddress, type TValueWords } from '@tracesim/machine';
+import { stringHash } from '@tracesim/lua';
 import { ReplayInputError } from './errors';
 
 const SLOT_BYTES = 8;
@@ -21,7 +23,7 @@ function checkBlock(t: TableSizes, what: string, address: number, bytes: number)
 export function loadScenarioTables(memory: Memory, tables: readonly TableSizes[]): void {
   const put = (at: number, w: TValueWords) => memory.write64Halves(at, w.lo, w.hi);
   for (const t of tables) {
-    const header = tableHeaderAddress(t.handle);
+    const header = objectHeaderAddress(t.handle);
     memory.write32(header + TABLE_HEADER.asize, t.asize);
     memory.write32(header + TABLE_HEADER.hmask, t.hmask);
     const meta = t.meta === undefined ? { lo: 0, hi: 0 } : gcWords(ITYPE.tab, t.meta);
@@ -40,6 +42,13 @@ export function loadScenarioTables(memory: Memory, tables: readonly TableSizes[]
       });
     }
   }
+}
+
+/** The GCstr header (length, hash) of the string with handle `handle`, which FLOAD str.len reads. */
+export function writeStringHeader(memory: Memory, handle: number, text: string): void {
+  const at = objectHeaderAddress(handle);
+  memory.write32(at + STRING_HEADER.len, text.length);
+  memory.write32(at + STRING_HEADER.hash, stringHash(text));
 }
 
 /** Each table's array slots, then its node values, as ir's TableMemoryModel lists them. */

@@ -7,6 +7,7 @@ import type { Memory } from '@tracesim/cpu-sim';
 import { LuaTable, TABLE_BYTES } from './table';
 import { TableArrays } from './table-arrays';
 import { LuaStack } from './stack';
+import { mapObjectHeaders, writeStringHeader, writeTableHeader } from './object-headers';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
@@ -45,7 +46,8 @@ export class Heap {
   /** The error value of a failed allocation, made while memory is still free. */
   readonly memoryError: LuaString;
 
-  constructor(mem: Memory) {
+  constructor(private readonly mem: Memory) {
+    mapObjectHeaders(mem);
     this.arrays = new TableArrays(mem, new LuaStack(mem, this));
     this.globals = this.table();
     this.memoryError = this.str(MEMORY_ERROR);
@@ -73,6 +75,7 @@ export class Heap {
     if (!found) {
       this.charge(stringBytes(s.length));
       found = new LuaString(this.objects.length, s);
+      writeStringHeader(this.mem, found);
       this.objects.push(found);
       this.strings.set(s, found);
     }
@@ -95,11 +98,15 @@ export class Heap {
     return t;
   }
 
-  /** Told when a table's asize, hmask or array address changes (the interpreter writes the table's header). */
-  onReshape: (t: LuaTable) => void = () => {};
-
+  /** A table's sizes, parts or metatable changed: its header is written again. */
   reshaped(t: LuaTable): void {
-    this.onReshape(t);
+    writeTableHeader(this.mem, t);
+  }
+
+  /** The handles of every object whose header must stay: the live tables and every (interned, never freed) string. */
+  *liveHeaders(): Iterable<number> {
+    for (const t of this.tables) yield t.handle;
+    for (const s of this.strings.values()) yield s.handle;
   }
 
   /** A swept table stored again: its handle is its own once more and its bytes count again. */
@@ -107,7 +114,7 @@ export class Heap {
     t.swept = false;
     t.moveParts();
     this.objects[t.handle] = t;
-    this.onReshape(t);
+    this.reshaped(t);
     this.bytes += t.bytes;
     if (this.bytes > this.peakBytes) this.peakBytes = this.bytes;
     this.tables.push(t);

@@ -26,3 +26,4 @@ export { forCountsUp, forEnters, forContinues } from './forloop';
 export type { RunOptions, RunResult } from './run';
 export { readLuaSource } from './source';
 export { MAX_ASIZE } from './table-sizing';
+export { stringHash } from './string-hash';

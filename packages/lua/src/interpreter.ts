@@ -25,7 +25,7 @@ import { FRAME_C, FRAME_CONT, FRAME_DELTA_MASK, FRAME_VARG, LuaStack, frameType,
 import { slotName } from './slotname';
 import { stackLevel } from './stack-levels';
 import { LuaTable } from './table';
-import { discardDeadHeaders, mapTableHeaders, writeTableHeader } from './table-headers';
+import { discardDeadHeaders } from './object-headers';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, Upvalue, typeName } from './value';
 import type { BuiltinCall, LuaValue } from './value';
 import { cdataToString } from './lib/ffi-arith';
@@ -216,8 +216,6 @@ export class LuaInterpreter {
     const stackRegion = REGIONS.luaStack;
     if (!this.mem.isMapped(stackRegion.base)) this.mem.map(stackRegion.base, stackRegion.size, 'rw', stackRegion.name);
     this.stack = new LuaStack(this.mem, this.heap);
-    mapTableHeaders(this.mem);
-    this.heap.onReshape = (t) => writeTableHeader(this.mem, t);
     this.output = options.output;
     this.errorOutput = options.errorOutput ?? (() => undefined);
     this.hooks = options.hooks ?? {};
@@ -507,7 +505,7 @@ export class LuaInterpreter {
     if (this.recorder !== null || (this.inTrace && !this.hooks.traceRegisters)) return;
     const roots = this.mem.regions().filter((r) => GC_ROOT_REGIONS.has(r.name)).map((r) => ({ start: r.address, end: r.address + r.size }));
     collectGarbage(this.heap, this.mem, roots, this.inTrace ? this.hooks.traceRegisters!() : []);
-    discardDeadHeaders(this.mem, this.heap.tables);
+    discardDeadHeaders(this.mem, this.heap.liveHeaders());
   }
 
   despecialize(proto: Proto, pc: number): void {

@@ -4,8 +4,8 @@
 // blocks again when it is revived.
 
 import { Memory } from '@tracesim/cpu-sim';
-import { REGIONS, TABLE_HEADER, TABLE_NODE, tableHeaderAddress } from '@tracesim/machine';
-import { LuaInterpreter, LuaString, LuaTable, tagOf } from '../src';
+import { REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE, objectHeaderAddress } from '@tracesim/machine';
+import { LuaInterpreter, LuaString, LuaTable, stringHash, tagOf } from '../src';
 import { collectGarbage } from '../src/gc';
 
 function vm(): LuaInterpreter {
@@ -14,7 +14,7 @@ function vm(): LuaInterpreter {
 
 /** The TValue words at array slot k of `t`, read through its header as a trace reads them. */
 function slotWords(v: LuaInterpreter, t: LuaTable, k: number): [number, number] {
-  const array = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.array));
+  const array = Number(v.mem.read64(objectHeaderAddress(t.handle) + TABLE_HEADER.array));
   return [v.mem.read32(array + 8 * k), v.mem.read32(array + 8 * k + 4)];
 }
 
@@ -24,13 +24,13 @@ test('array slots hold TValues where the header points, inside the table-arrays 
   const s = v.heap.str('x');
   t.set(1, 2.5);
   t.set(2, s);
-  const array = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.array));
+  const array = Number(v.mem.read64(objectHeaderAddress(t.handle) + TABLE_HEADER.array));
   expect(array).toBeGreaterThanOrEqual(REGIONS.tableArrays.base);
   expect(v.mem.readF64(array + 8)).toBe(2.5);
   expect(slotWords(v, t, 2)).toEqual([s.handle, tagOf(s)]);
   expect(v.stack.get(array + 16)).toBe(s);
   expect(v.stack.get(array)).toBeUndefined();
-  expect(v.mem.read32(tableHeaderAddress(t.handle) + TABLE_HEADER.asize)).toBe(4);
+  expect(v.mem.read32(objectHeaderAddress(t.handle) + TABLE_HEADER.asize)).toBe(4);
 });
 
 test('hash nodes hold value and key TValues in insertion order where the header points', () => {
@@ -40,7 +40,7 @@ test('hash nodes hold value and key TValues in insertion order where the header 
   t.set(a, 1);
   t.set(b, a);
   t.set(a, 3);
-  const node = Number(v.mem.read64(tableHeaderAddress(t.handle) + TABLE_HEADER.node));
+  const node = Number(v.mem.read64(objectHeaderAddress(t.handle) + TABLE_HEADER.node));
   expect(node).toBe(t.nodeAddress);
   expect(node).toBeGreaterThanOrEqual(REGIONS.tableArrays.base);
   const at = (i: number, field: 'key' | 'value') => v.stack.get(node + TABLE_NODE.bytes * i + TABLE_NODE[field]);
@@ -82,4 +82,22 @@ test('a swept table keeps its values on the host; revived, they are back in memo
   expect([t.get(0), t.get(1), t.get(2), t.get(s)]).toEqual([5, s, true, 9]);
   expect(v.stack.get(t.nodeAddress + TABLE_NODE.key)).toBe(s);
   expect(s).toBeInstanceOf(LuaString);
+});
+
+test('every interned string has a GCstr header: its length and its lj_str_new hash', () => {
+  const v = vm();
+  for (const text of ['', 'a', 'ab', 'abc', 'abcd', 'hello world', '\u00ff\u0000x']) {
+    const s = v.heap.str(text);
+    const at = objectHeaderAddress(s.handle);
+    expect(v.mem.read32(at + STRING_HEADER.len)).toBe(text.length);
+    expect(v.mem.read32(at + STRING_HEADER.hash)).toBe(stringHash(text));
+  }
+  // lj_str_new's hash: 0 for the empty string; short strings mix their first, middle and last
+  // bytes (so "ab" and "abc", whose length and middle bytes cancel alike, collide), longer ones
+  // whole 32-bit words.
+  expect(stringHash('')).toBe(0);
+  expect(stringHash('ab')).toBe(stringHash('abc'));
+  expect(stringHash('ab')).not.toBe(stringHash('ba'));
+  expect(stringHash('abcd')).not.toBe(stringHash('abdc'));
+  for (const text of ['x', 'hello', 'a longer string of text']) expect(stringHash(text)).toBe(stringHash(text) >>> 0);
 });

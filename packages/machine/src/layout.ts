@@ -98,8 +98,8 @@ export const DISPATCH_OFFSETS = {
 /** How many 8-byte values the parent-transfer area holds. */
 export const PARENT_TRANSFER_SLOTS = 256;
 
-/** A table header's size: asize and hmask (4 bytes each), the array part's and the hash part's addresses, the metatable. */
-export const TABLE_HEADER_BYTES = 32;
+/** A GC object header's size: a table's (asize and hmask, 4 bytes each, the array part's and the hash part's addresses, the metatable) is the largest. */
+export const OBJECT_HEADER_BYTES = 32;
 
 export const REGIONS = {
   trap: { name: 'trap page', base: TRAP_BASE, size: PAGE_SIZE, perm: 'r' },
@@ -112,8 +112,12 @@ export const REGIONS = {
   // Within rel32 reach of the trap page, as LuaJIT keeps mcode near lj_vm_exit_handler.
   mcode: { name: 'mcode area', base: 0x4000_0000, size: 0x0020_0000, perm: 'rwx' },
   cStack: { name: 'host C stack', base: 0x7ffe_0000_0000, size: 0x0001_0000, perm: 'rw' },
-  /** Each table's GCtab header, 32 bytes at base + 32 × handle (TABLE_HEADER); pages made on first touch. */
-  tableHeaders: { name: 'table headers', base: 0x8000_0000, size: TABLE_HEADER_BYTES * 2 ** 32, perm: 'rw' },
+  /**
+   * Each GC object's header, 32 bytes at base + 32 × handle (handles are unique across types): a
+   * table's GCtab fields (TABLE_HEADER), a string's GCstr fields (STRING_HEADER); pages made on
+   * first touch.
+   */
+  objectHeaders: { name: 'object headers', base: 0x8000_0000, size: OBJECT_HEADER_BYTES * 2 ** 32, perm: 'rw' },
   /** Tables' parts: asize TValues and hmask+1 Nodes (TABLE_NODE) each, where the header's pointers say. */
   tableArrays: { name: 'table arrays', base: 0x40_0000_0000, size: 0x10_0000_0000, perm: 'rw' },
 } as const satisfies Record<string, Region>;
@@ -121,17 +125,20 @@ export const REGIONS = {
 /**
  * The GCtab fields a trace reads (FLOAD tab.asize, tab.hmask, tab.array, tab.node, tab.meta), at
  * these offsets of a table's header. A table's TValue carries its handle, so compiled code finds
- * the header as [DISPATCH + 4 × handle × 8 + (tableHeaders.base - DISPATCH) + offset]. The
+ * the header as [DISPATCH + 4 × handle × 8 + (objectHeaders.base - DISPATCH) + offset]. The
  * metatable is its table's TValue, or 0 (NULL) for none.
  */
 export const TABLE_HEADER = { asize: 0, hmask: 4, array: 8, node: 16, meta: 24 } as const;
 
+/** The GCstr fields a trace reads (FLOAD str.len), and the string's hash, at these offsets of a string's header. */
+export const STRING_HEADER = { len: 0, hash: 4 } as const;
+
 /** A hash node (LuaJIT's Node, GC64): its value's TValue, its key's TValue, a next word; HREFK's slot k is node k. */
 export const TABLE_NODE = { value: 0, key: 8, bytes: 24 } as const;
 
-/** Where the header of the table with GC handle `handle` sits. */
-export function tableHeaderAddress(handle: number): number {
-  return REGIONS.tableHeaders.base + TABLE_HEADER_BYTES * handle;
+/** Where the header of the GC object (table or string) with handle `handle` sits. */
+export function objectHeaderAddress(handle: number): number {
+  return REGIONS.objectHeaders.base + OBJECT_HEADER_BYTES * handle;
 }
 
 /** LuaJIT's LJ_STACK_MAX (LUAI_MAXSTACK, luaconf.h): the most slots a Lua stack may grow to. */

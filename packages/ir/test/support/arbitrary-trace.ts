@@ -8,7 +8,8 @@
 // hash part has its nodes reached by FLOAD tab.node and HREFK (guarded to find the constant key
 // there, which it may not), then loaded (HLOAD) and stored (HSTORE).
 // Concatenations as rec_cat records them (TOSTR of numbers, BUFHDR, BUFPUT per piece, BUFSTR)
-// make strings that EQ/NE guards compare with constants and with each other.
+// make strings that EQ/NE guards compare with constants and with each other, and whose lengths
+// FLOAD str.len reads from their GCstr headers.
 // A `TraceRecipe` is the random choice; `buildTraceSet` turns it into IR with the TraceBuilder,
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
@@ -82,6 +83,7 @@ export type OpRecipe =
       readonly value: number;
       readonly snap: readonly (readonly [number, number])[];
     }
+  | { readonly k: 'strlen'; readonly a: number }
   | {
       readonly k: 'hash';
       readonly table: number;
@@ -171,6 +173,7 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
       snap: snapPicks,
     }),
   },
+  { weight: 1, arbitrary: fc.record({ k: fc.constant('strlen' as const), a: pick }) },
   {
     weight: 2,
     arbitrary: fc.record({
@@ -383,6 +386,12 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         }
         const aref = b.emit('AREF', 'p64', b.emit('FLOAD', 'p64', table, IRFL_NAMES.indexOf('tab.array'))!, index)!;
         slotAccess(b, 'A', aref, o, p, nslots);
+        break;
+      }
+      case 'strlen': {
+        // A string's length from its GCstr header: an int for the arithmetic and guards.
+        const s = at(p.strs, o.a);
+        if (s !== undefined) p.ints.push(b.emit('FLOAD', 'int', s, IRFL_NAMES.indexOf('str.len'))!);
         break;
       }
       case 'hash': {
