@@ -4,10 +4,10 @@
 // (a parallel move of PHI values to their label homes and `jmp ->LOOP`) or the tail (snapshot
 // sync into the Lua stack, BASE adjust, `add rsp, spadjust`, jmp to the link target).
 
-import { DISPATCH, DISPATCH_OFFSETS, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
+import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, IRFL_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
+  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
   type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
@@ -25,19 +25,11 @@ import { SCRATCH, type Allocation, type Home } from './regalloc';
 import { allocateTrace, loopIndex, registerColumns } from './trace-alloc';
 import { valueRepr, checkedRepr, type ValueRepr } from './value-repr';
 import { formatMcodeLine } from './jdump-syntax';
+import { ObjectAccessCodegen } from './object-access';
 
 const RSP = 4;
 const RDX_BASE = 2;
 const R14_DISPATCH = 14;
-/** The object-header fields FLOAD reads (machine's TABLE_HEADER and STRING_HEADER), by IRFL name. */
-const HEADER_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }>> = {
-  'str.len': { offset: STRING_HEADER.len, type: 'int' },
-  'tab.asize': { offset: TABLE_HEADER.asize, type: 'int' },
-  'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
-  'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },
-  'tab.node': { offset: TABLE_HEADER.node, type: 'p64' },
-  'tab.meta': { offset: TABLE_HEADER.meta, type: 'tab' },
-};
 const TMP = SCRATCH.gpr;
 const FTMP = SCRATCH.fpr;
 const SLOT_BYTES = 8;
@@ -71,7 +63,7 @@ export interface TraceCodegenInput {
 }
 
 /** A value operand at an instruction: in a register, or a constant (read from the pool). */
-type Src = { readonly kind: 'reg'; readonly reg: number } | { readonly kind: 'const'; readonly ref: Ref };
+export type Src = { readonly kind: 'reg'; readonly reg: number } | { readonly kind: 'const'; readonly ref: Ref };
 
 export function generateTrace(input: TraceCodegenInput): AssembledTrace {
   return new TraceCodegen(input).run();
@@ -85,11 +77,20 @@ class TraceCodegen {
   private readonly spdelta: number;
   private readonly transferCell = new Map<number, { cell: number; type: ExitSlot['type'] } | { words: TValueWords }>();
   private loopAddress?: number;
+  private readonly objects: ObjectAccessCodegen;
 
   constructor(private readonly input: TraceCodegenInput) {
     this.trace = input.trace;
     this.alloc = allocateTrace(this.trace, input.regs);
     this.e = new Emitter(input.address);
+    this.objects = new ObjectAccessCodegen({
+      e: this.e,
+      trace: this.trace,
+      where: (i) => this.where(i),
+      sources: (ins, i) => this.sources(ins, i),
+      dest: (i) => this.alloc.ins[i].dest,
+      exit: (cond, i) => this.exit(cond, i),
+    });
     if (this.trace.start.kind === 'side') {
       const frame = sideTraceFrame(this.alloc.spadjust, input.parent!.spadjust);
       this.spadjust = frame.spadjust;
@@ -214,7 +215,7 @@ class TraceCodegen {
     const op = ins.op;
     if (op === 'SLOAD') return this.sload(ins, i);
     if (op === 'XLOAD' || op === 'ALOAD' || op === 'HLOAD') return this.xload(ins, i);
-    if (op === 'FLOAD') return this.fload(ins, i);
+    if (op === 'FLOAD') return this.objects.fload(ins, i);
     if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
     if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
     switch (op) {
@@ -231,11 +232,11 @@ class TraceCodegen {
       case 'CONV':
         return this.conv(ins, i);
       case 'AREF':
-        return this.aref(ins, i);
+        return this.objects.aref(ins, i);
       case 'HREFK':
-        return this.hrefk(ins, i);
+        return this.objects.hrefk(ins, i);
       case 'ASTORE': case 'HSTORE':
-        return this.astore(ins, i);
+        return this.objects.store(ins, i);
       case 'RETF':
         return this.retf(ins, i);
       case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR': case 'TDUP':
@@ -265,74 +266,6 @@ class TraceCodegen {
     const [address] = this.sources(ins, i);
     if (address.kind !== 'reg') throw new AsmError(this.where(i), `${ins.op} needs an address in a register`);
     this.loadTValue(ins, i, repr, (width, extra = 0) => mem(address.reg, extra, width), ins.guard, false);
-  }
-
-  /**
-   * FLOAD tab.asize / tab.hmask / tab.array / tab.node / tab.meta and str.len: a table's or
-   * string's TValue carries its GC handle, and its header sits at objectHeaders.base + 32 ×
-   * handle, reached from DISPATCH (r14) with four times the handle as index.
-   */
-  private fload(ins: IRIns, i: number): void {
-    const field = HEADER_FIELDS[IRFL_NAMES[ins.op2]];
-    if (field === undefined || ins.type !== field.type) throw new AsmError(this.where(i), `${ins.type} FLOAD ${IRFL_NAMES[ins.op2]} is not supported by the backend`);
-    const dest = this.alloc.ins[i].dest;
-    if (dest === undefined) return;
-    const [table] = this.sources(ins, i);
-    if (table.kind === 'reg') this.e.emit('mov', [gpr(TMP, 32), gpr(table.reg, 32)]);
-    else this.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.trace, table.ref, this.where(i)) & 0xffffffffn), 32)]);
-    this.e.emit('shl', [gpr(TMP), imm(2, 8)]);
-    const width = field.type === 'int' ? 32 : 64;
-    const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.objectHeaders.base - DISPATCH + field.offset };
-    this.e.emit('mov', [gpr(dest, width), header]);
-  }
-
-  /** AREF: the address of array slot `index` (an int the ABC before it has bounded). */
-  private aref(ins: IRIns, i: number): void {
-    const dest = this.alloc.ins[i].dest;
-    if (dest === undefined) return;
-    const [array, index] = this.sources(ins, i);
-    if (array.kind !== 'reg') throw new AsmError(this.where(i), 'AREF needs the array part\'s address in a register');
-    if (index.kind === 'const') {
-      this.e.emit('lea', [gpr(dest), mem(array.reg, SLOT_BYTES * Number(BigInt.asIntN(32, constBits(this.trace, index.ref, this.where(i)))), 64)]);
-      return;
-    }
-    this.e.emit('mov', [gpr(TMP, 32), gpr(index.reg, 32)]);
-    this.e.emit('lea', [gpr(dest), { kind: 'mem', width: 64, base: array.reg, index: TMP, scale: 8, disp: 0 }]);
-  }
-
-  /**
-   * HREFK node KSLOT(key, k): node k of the hash part (machine's TABLE_NODE), guarded to hold the
-   * constant key; exits when a rehash moved the key to another node.
-   */
-  private hrefk(ins: IRIns, i: number): void {
-    const [node] = this.sources(ins, i);
-    if (node.kind !== 'reg') throw new AsmError(this.where(i), 'HREFK needs the hash part\'s address in a register');
-    const k = this.trace.consts[constIndex(ins.op2)];
-    if (k?.op !== 'KSLOT') throw new AsmError(this.where(i), 'HREFK needs a KSLOT constant (key @slot)');
-    const at = TABLE_NODE.bytes * k.slot;
-    this.e.emit('mov', [gpr(TMP), imm(wordsToBits(constWords(this.trace, k.key, this.where(i))), 64)]);
-    this.e.emit('cmp', [mem(node.reg, at + TABLE_NODE.key, 64), gpr(TMP)]);
-    this.exit(COND.ne, i);
-    const dest = this.alloc.ins[i].dest;
-    if (dest !== undefined) this.e.emit('lea', [gpr(dest), mem(node.reg, at + TABLE_NODE.value, 64)]);
-  }
-
-  /** ASTORE / HSTORE: the value as a TValue into the slot its AREF or HREFK names (an int becomes a double). */
-  private astore(ins: IRIns, i: number): void {
-    const [address, value] = this.sources(ins, i);
-    if (address.kind !== 'reg') throw new AsmError(this.where(i), `${ins.op} needs its slot's address in a register`);
-    const dst = mem(address.reg, 0, 64);
-    if (value.kind === 'const') {
-      this.e.emit('mov', [gpr(TMP), imm(wordsToBits(constWords(this.trace, value.ref, this.where(i))), 64)]);
-      this.e.emit('mov', [dst, gpr(TMP)]);
-      return;
-    }
-    const repr = valueRepr(this.trace.ins[insIndex(ins.op2)].type);
-    if (repr === 'int') {
-      this.e.emit('cvtsi2sd', [xmm(FTMP), gpr(value.reg, 32)]);
-      this.e.emit('movsd', [dst, xmm(FTMP)]);
-    } else if (repr === 'num') this.e.emit('movsd', [dst, xmm(value.reg)]);
-    else this.e.emit('mov', [dst, gpr(value.reg)]);
   }
 
   /** Loads the TValue at `at` as `repr`: optional type check (exit when it is not the IR type), optional exact int conversion. */
