@@ -12,7 +12,8 @@ import { codeLocation, hex, ReplayBudgetError, ReplayFaultError, ReplayInputErro
 import type { ReplayEvent } from './events';
 import { decodeExit, ExitState, restoreExitMap } from './exit-state';
 import { LuaStack } from './lua-stack';
-import { loadScenarioTables, readScenarioTables, writeStringHeader } from './scenario-tables';
+import { loadScenarioTables, readScenarioTables } from './scenario-tables';
+import { writeStringHeader } from '@tracesim/lua';
 import { loadAssembledSet, type TraceMachine } from './machine';
 
 export interface ReplayOptions {

@@ -7,7 +7,7 @@ import type { Memory } from '@tracesim/cpu-sim';
 import { LuaTable, TABLE_BYTES } from './table';
 import { TableArrays } from './table-arrays';
 import { LuaStack } from './stack';
-import { mapObjectHeaders, writeStringHeader, writeTableHeader } from './object-headers';
+import { mapObjectHeaders, tableHeaderFields, writeStringHeader, writeTableHeader } from './object-headers';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
@@ -75,7 +75,7 @@ export class Heap {
     if (!found) {
       this.charge(stringBytes(s.length));
       found = new LuaString(this.objects.length, s);
-      writeStringHeader(this.mem, found);
+      writeStringHeader(this.mem, found.handle, s);
       this.objects.push(found);
       this.strings.set(s, found);
     }
@@ -100,7 +100,7 @@ export class Heap {
 
   /** A table's sizes, parts or metatable changed: its header is written again. */
   reshaped(t: LuaTable): void {
-    writeTableHeader(this.mem, t);
+    writeTableHeader(this.mem, t.handle, tableHeaderFields(t));
   }
 
   /** The handles of every object whose header must stay: the live tables and every (interned, never freed) string. */

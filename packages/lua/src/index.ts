@@ -27,3 +27,4 @@ export type { RunOptions, RunResult } from './run';
 export { readLuaSource } from './source';
 export { MAX_ASIZE } from './table-sizing';
 export { stringHash } from './string-hash';
+export { writeStringHeader, writeTableHeader } from './object-headers';

@@ -9,7 +9,6 @@ import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
 import { REGIONS, STRING_HEADER, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
 import { stringHash } from './string-hash';
 import type { LuaTable } from './table';
-import type { LuaString } from './value';
 import { TAB_HI } from './stack';
 
 export function mapObjectHeaders(mem: Memory): void {
@@ -21,20 +20,34 @@ function writeAddress(mem: Memory, at: number, address: number): void {
   mem.write64Halves(at, address % 2 ** 32, Math.floor(address / 2 ** 32));
 }
 
-export function writeTableHeader(mem: Memory, t: LuaTable): void {
-  const at = objectHeaderAddress(t.handle);
-  mem.write32(at + TABLE_HEADER.asize, t.asize);
-  mem.write32(at + TABLE_HEADER.hmask, t.hmask);
-  writeAddress(mem, at + TABLE_HEADER.array, t.arrayAddress);
-  writeAddress(mem, at + TABLE_HEADER.node, t.nodeAddress);
-  const mt = t.metatable;
-  mem.write64Halves(at + TABLE_HEADER.meta, mt === null ? 0 : mt.handle, mt === null ? 0 : TAB_HI);
+/** What a table's header holds: its sizes, its parts' addresses (0 for none) and its metatable's handle (null for none). */
+export interface TableHeaderFields {
+  readonly asize: number;
+  readonly hmask: number;
+  readonly array: number;
+  readonly node: number;
+  readonly meta: number | null;
 }
 
-export function writeStringHeader(mem: Memory, s: LuaString): void {
-  const at = objectHeaderAddress(s.handle);
-  mem.write32(at + STRING_HEADER.len, s.s.length);
-  mem.write32(at + STRING_HEADER.hash, stringHash(s.s));
+/** A table's header (the replay writes a trace file's scenario tables with it too). */
+export function writeTableHeader(mem: Memory, handle: number, f: TableHeaderFields): void {
+  const at = objectHeaderAddress(handle);
+  mem.write32(at + TABLE_HEADER.asize, f.asize);
+  mem.write32(at + TABLE_HEADER.hmask, f.hmask);
+  writeAddress(mem, at + TABLE_HEADER.array, f.array);
+  writeAddress(mem, at + TABLE_HEADER.node, f.node);
+  mem.write64Halves(at + TABLE_HEADER.meta, f.meta === null ? 0 : f.meta, f.meta === null ? 0 : TAB_HI);
+}
+
+export function tableHeaderFields(t: LuaTable): TableHeaderFields {
+  return { asize: t.asize, hmask: t.hmask, array: t.arrayAddress, node: t.nodeAddress, meta: t.metatable?.handle ?? null };
+}
+
+/** A string's GCstr header: its length and hash (the replay writes its model strings' with it too). */
+export function writeStringHeader(mem: Memory, handle: number, text: string): void {
+  const at = objectHeaderAddress(handle);
+  mem.write32(at + STRING_HEADER.len, text.length);
+  mem.write32(at + STRING_HEADER.hash, stringHash(text));
 }
 
 /** Drops the header pages that hold no header of the objects with these handles (a header never straddles pages). */

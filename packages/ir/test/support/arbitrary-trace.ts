@@ -46,6 +46,17 @@ export const INT_CONSTANTS = [0, 1, -1, 2, 7, 1000, 0x7fffffff, -0x80000000] as 
 const INT64_OPS = ['ADD', 'SUB', 'MUL'] as const;
 export const INT64_CONSTANTS = [0n, 1n, -1n, 3n, (1n << 63n) - 1n, -(1n << 63n), 1n << 32n, 6364136223846793005n] as const;
 
+/** A load or store of one slot of a recipe table (its array part or a node). */
+interface SlotRecipe {
+  readonly table: number;
+  /** The table as a trace constant (KGC) rather than its slot's SLOAD. */
+  readonly konst: boolean;
+  /** Load as num or nil (guarded), or store a num, an int or nil. */
+  readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
+  readonly value: number;
+  readonly snap: readonly (readonly [number, number])[];
+}
+
 export type OpRecipe =
   | { readonly k: 'num'; readonly op: (typeof NUM_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
   | { readonly k: 'int'; readonly op: (typeof INT_OPS)[number]; readonly a: number; readonly b: number; readonly konst: number | null }
@@ -71,30 +82,19 @@ export type OpRecipe =
       readonly b: number;
       readonly snap: readonly (readonly [number, number])[];
     }
-  | {
+  | (SlotRecipe & {
       readonly k: 'array';
-      readonly table: number;
-      readonly konst: boolean;
       /** A constant index (mod asize), or an int of the pool bounded by ABC. */
       readonly index: number;
       readonly dynamic: boolean;
-      /** Load as num or nil (guarded), or store a num, an int or a constant. */
-      readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
-      readonly value: number;
-      readonly snap: readonly (readonly [number, number])[];
-    }
+    })
   | { readonly k: 'strlen'; readonly a: number }
-  | {
+  | (SlotRecipe & {
       readonly k: 'hash';
-      readonly table: number;
-      readonly konst: boolean;
       readonly node: number;
       /** HREFK names the key the node holds, or the next node's (and exits). */
       readonly rightKey: boolean;
-      readonly access: 'num' | 'nil' | 'store-num' | 'store-int' | 'store-nil';
-      readonly value: number;
-      readonly snap: readonly (readonly [number, number])[];
-    }
+    })
   | {
       readonly k: 'guard';
       readonly op: ComparisonOp;
@@ -131,6 +131,14 @@ export interface TraceRecipe {
 const pick = fc.nat({ max: 1000 });
 const snapPicks = fc.array(fc.tuple(pick, pick), { maxLength: 5 });
 
+const slotRecipe = {
+  table: pick,
+  konst: fc.boolean(),
+  access: fc.constantFrom('num' as const, 'num' as const, 'nil' as const, 'store-num' as const, 'store-int' as const, 'store-nil' as const),
+  value: pick,
+  snap: snapPicks,
+};
+
 const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
   { weight: 4, arbitrary: fc.record({ k: fc.constant('num' as const), op: fc.constantFrom(...NUM_OPS), a: pick, b: pick, konst: fc.option(fc.nat({ max: NUM_CONSTANTS.length - 1 }), { freq: 2 }) }) },
   { weight: 4, arbitrary: fc.record({ k: fc.constant('int' as const), op: fc.constantFrom(...INT_OPS), a: pick, b: pick, konst: fc.option(fc.nat({ max: INT_CONSTANTS.length - 1 }), { freq: 2 }) }) },
@@ -160,33 +168,9 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
       snap: snapPicks,
     }),
   },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      k: fc.constant('array' as const),
-      table: pick,
-      konst: fc.boolean(),
-      index: pick,
-      dynamic: fc.boolean(),
-      access: fc.constantFrom('num' as const, 'num' as const, 'nil' as const, 'store-num' as const, 'store-int' as const, 'store-nil' as const),
-      value: pick,
-      snap: snapPicks,
-    }),
-  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('array' as const), ...slotRecipe, index: pick, dynamic: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('strlen' as const), a: pick }) },
-  {
-    weight: 2,
-    arbitrary: fc.record({
-      k: fc.constant('hash' as const),
-      table: pick,
-      konst: fc.boolean(),
-      node: pick,
-      rightKey: fc.boolean(),
-      access: fc.constantFrom('num' as const, 'num' as const, 'nil' as const, 'store-num' as const, 'store-int' as const, 'store-nil' as const),
-      value: pick,
-      snap: snapPicks,
-    }),
-  },
+  { weight: 2, arbitrary: fc.record({ k: fc.constant('hash' as const), ...slotRecipe, node: pick, rightKey: fc.boolean() }) },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -350,16 +334,14 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         break;
       }
       case 'shape': {
-        if (p.tables.length === 0) break;
-        const k = o.table % p.tables.length;
-        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
-        if (table === undefined) break;
+        const { k, table } = recipeTable(b, p, o) ?? {};
+        if (table === undefined || k === undefined) break;
         if (o.field === 'tab.meta') {
           // The metatable: none, or the table itself (tableParts); EQ against NULL or the table.
           const meta = b.emit('FLOAD', 'tab', table, IRFL_NAMES.indexOf('tab.meta'))!;
           if (o.check === null) break;
           takeSnapshot(b, o.snap, p, nslots);
-          b.guard('EQ', 'tab', meta, o.b % 2 === 0 ? b.constant({ op: 'KNULL', type: 'tab' }) : b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }));
+          b.guard('EQ', 'tab', meta, o.b % 2 === 0 ? b.constant({ op: 'KNULL', type: 'tab' }) : tableConstant(b, k));
           break;
         }
         const size = b.emit('FLOAD', 'int', table, IRFL_NAMES.indexOf(o.field))!;
@@ -373,11 +355,9 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         break;
       }
       case 'array': {
-        if (p.tables.length === 0) break;
-        const k = o.table % p.tables.length;
+        const { k, table } = recipeTable(b, p, o) ?? {};
+        if (table === undefined || k === undefined || p.tables[k].asize === 0) break;
         const asize = p.tables[k].asize;
-        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
-        if (table === undefined || asize === 0) break;
         let index = b.kint(o.index % asize);
         if (o.dynamic && p.ints.length > 0) {
           index = at(p.ints, o.index)!;
@@ -395,11 +375,9 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
         break;
       }
       case 'hash': {
-        if (p.tables.length === 0) break;
-        const k = o.table % p.tables.length;
+        const { k, table } = recipeTable(b, p, o) ?? {};
+        if (table === undefined || k === undefined || p.tables[k].hmask === 0) break;
         const nodes = p.tables[k].hmask + 1;
-        const table = o.konst ? b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text }) : at(p.tabs, o.table);
-        if (table === undefined || nodes === 1) break;
         const slot = o.node % nodes;
         const key = b.constant({ op: 'KGC', type: 'str', text: nodeKey(o.rightKey ? slot : slot + 1) });
         takeSnapshot(b, o.snap, p, nslots);
@@ -422,8 +400,20 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
   }
 }
 
+/** The recipe's k-th table as a trace constant. */
+function tableConstant(b: TraceBuilder, k: number): Ref {
+  return b.constant({ op: 'KGC', type: 'tab', text: (tableValue(k) as { text: string }).text });
+}
+
+/** Which recipe table an op names, and its ref: the constant, or the SLOAD of its slot (undefined without tables). */
+function recipeTable(b: TraceBuilder, p: Pools, o: { table: number; konst: boolean }): { k: number; table: Ref | undefined } | undefined {
+  if (p.tables.length === 0) return undefined;
+  const k = o.table % p.tables.length;
+  return { k, table: o.konst ? tableConstant(b, k) : at(p.tabs, o.table) };
+}
+
 /** An ALOAD/HLOAD (type-guarded, as num or nil) or an ASTORE/HSTORE of a number, an int or nil, at the slot `xref` names. */
-function slotAccess(b: TraceBuilder, part: 'A' | 'H', xref: Ref, o: { access: string; value: number; snap: readonly (readonly [number, number])[] }, p: Pools, nslots: number): void {
+function slotAccess(b: TraceBuilder, part: 'A' | 'H', xref: Ref, o: SlotRecipe, p: Pools, nslots: number): void {
   if (o.access === 'num' || o.access === 'nil') {
     takeSnapshot(b, o.snap, p, nslots);
     const v = b.append({ op: `${part}LOAD`, type: o.access, guard: true, phi: false, op1: xref, op2: 0 });
