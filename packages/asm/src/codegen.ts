@@ -136,6 +136,7 @@ class TraceCodegen {
     const trace: Trace = { ...t, spadjust: this.spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) };
     const lines = this.e.lines;
     let listing: readonly string[] | undefined;
+    let listingRefs: readonly (number | null)[] | undefined;
     return {
       trace,
       address: this.input.address,
@@ -150,7 +151,9 @@ class TraceCodegen {
       get listing() {
         return (listing ??= lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]));
       },
-      listingRefs: lines.flatMap((l, n) => (l.label ? [null, lineRefs[n]] : [lineRefs[n]])),
+      get listingRefs() {
+        return (listingRefs ??= lines.flatMap((l, n) => (l.label ? [null, lineRefs[n]] : [lineRefs[n]])));
+      },
     };
   }
 

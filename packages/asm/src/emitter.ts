@@ -29,43 +29,36 @@ export interface EmittedLine {
 }
 
 export class Emitter {
-  private readonly chunks: number[] = [];
+  private code = new Uint8Array(1024);
+  private length = 0;
   readonly lines: EmittedLine[] = [];
   private pendingLabel?: string;
 
   constructor(readonly address: number) {}
 
   get here(): number {
-    return this.address + this.chunks.length;
+    return this.address + this.length;
   }
 
   /** Emits one instruction; `long` forces the rel32 branch forms LuaJIT patches. */
   emit(mnemonic: string, operands: readonly (Operand | RipRef)[], opts: { long?: boolean; note?: Note; cond?: number } = {}): Instruction {
     const at = this.here;
     const where = { address: at, long: opts.long };
-    const input = (resolveRip: (r: RipRef) => number): InstructionInput => ({
-      mnemonic,
-      ...(opts.cond === undefined ? {} : { cond: opts.cond }),
-      operands: operands.map((op): Operand => (op.kind === 'riprel' ? { kind: 'mem', width: op.width, base: 'rip', scale: 1, disp: resolveRip(op) } : op)),
-    });
-    let ripRelative = false;
-    for (const op of operands) if (op.kind === 'riprel') ripRelative = true;
     let encoded: { instr: Instruction; bytes: Uint8Array };
-    if (ripRelative) {
+    if (operands.some((op) => op.kind === 'riprel')) {
       // A RIP-relative displacement is always 32 bits, so the length found with 0 holds.
-      const end = at + resolveShared(input(() => 0), where).bytes.length;
-      encoded = resolveShared(input((r) => r.address - end), where);
+      const end = at + resolveShared(withRip(mnemonic, opts.cond, operands, () => 0), where).bytes.length;
+      encoded = resolveShared(withRip(mnemonic, opts.cond, operands, (r) => r.address - end), where);
     } else {
-      encoded = resolveShared(opts.cond === undefined ? { mnemonic, operands: operands as readonly Operand[] } : { mnemonic, cond: opts.cond, operands: operands as readonly Operand[] }, where);
+      encoded = resolveShared({ mnemonic, cond: opts.cond, operands: operands as readonly Operand[] }, where);
     }
-    const { instr, bytes } = encoded;
-    for (let k = 0; k < bytes.length; k++) this.chunks.push(bytes[k]);
-    const line: { instr: Instruction; note?: Note; label?: string } = { instr };
+    this.put(encoded.bytes);
+    const line: { instr: Instruction; note?: Note; label?: string } = { instr: encoded.instr };
     if (opts.note !== undefined) line.note = opts.note;
     if (this.pendingLabel) line.label = this.pendingLabel;
     this.lines.push(line);
     this.pendingLabel = undefined;
-    return instr;
+    return encoded.instr;
   }
 
   /** Appends an already encoded sequence (heads and tails from heads-tails.ts) at the current address. */
@@ -75,7 +68,7 @@ export class Emitter {
       this.lines.push({ instr, ...(last && note !== undefined ? { note } : {}), ...(k === 0 && this.pendingLabel ? { label: this.pendingLabel } : {}) });
       if (k === 0) this.pendingLabel = undefined;
     });
-    this.chunks.push(...seq.bytes);
+    this.put(seq.bytes);
   }
 
   /** Names the next instruction's address in the listing (`->LOOP:`). */
@@ -85,6 +78,25 @@ export class Emitter {
   }
 
   bytes(): Uint8Array {
-    return Uint8Array.from(this.chunks);
+    return this.code.slice(0, this.length);
   }
+
+  private put(bytes: ArrayLike<number>): void {
+    if (this.length + bytes.length > this.code.length) {
+      const grown = new Uint8Array(Math.max(2 * this.code.length, this.length + bytes.length));
+      grown.set(this.code.subarray(0, this.length));
+      this.code = grown;
+    }
+    this.code.set(bytes, this.length);
+    this.length += bytes.length;
+  }
+}
+
+/** The encoder's input for an instruction with RIP-relative operands, their displacements from `disp`. */
+function withRip(mnemonic: string, cond: number | undefined, operands: readonly (Operand | RipRef)[], disp: (r: RipRef) => number): InstructionInput {
+  return {
+    mnemonic,
+    cond,
+    operands: operands.map((op): Operand => (op.kind === 'riprel' ? { kind: 'mem', width: op.width, base: 'rip', scale: 1, disp: disp(op) } : op)),
+  };
 }

@@ -6,21 +6,9 @@ import type { Instruction } from './operands';
 import { formatInstruction } from './printer';
 import { selectForm, type InstructionInput, type SelectOptions } from './select';
 import { EncodeError } from './errors';
+import { EncodingCache } from './encoding-cache';
 
 export type { InstructionInput, SelectOptions as EncodeOptions };
-
-/** A key for everything an encoding depends on; a rel operand's bytes depend on its distance only. */
-function encodingKey(input: InstructionInput, opts: SelectOptions): string {
-  let key = `${input.mnemonic}|${input.cond}|${input.formId}|${opts.long ? 1 : 0}${opts.keepForm ? 1 : 0}`;
-  for (const op of input.operands) {
-    if (op.kind === 'gpr') key += `|g${op.num}.${op.width}${op.high8 ? 'h' : ''}`;
-    else if (op.kind === 'xmm') key += `|x${op.num}`;
-    else if (op.kind === 'mem') key += `|m${op.width}.${op.base}.${op.index}.${op.scale}.${op.disp}.${op.dispWidth}`;
-    else if (op.kind === 'imm') key += `|i${op.value}.${op.width}`;
-    else key += `|r${op.target - (opts.address ?? 0)}.${op.width}`;
-  }
-  return key;
-}
 
 type Resolved = Instruction & { bytes: Uint8Array };
 
@@ -29,8 +17,7 @@ type Resolved = Instruction & { bytes: Uint8Array };
  * every candidate, and a backend emits the same instructions over and over. Bounded: cleared
  * when full.
  */
-const resolved = new Map<string, Resolved>();
-const RESOLVED_CACHE_LIMIT = 1 << 16;
+const resolved = new EncodingCache<Resolved>(1 << 16);
 
 function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
   try {
@@ -57,12 +44,10 @@ function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
  * with the cache and must not be written (emitters copy them into their code).
  */
 export function resolveShared(input: InstructionInput, opts: SelectOptions = {}): { instr: Instruction; bytes: Uint8Array } {
-  const key = encodingKey(input, opts);
-  let known = resolved.get(key);
+  let known = resolved.get(input, opts);
   if (!known) {
     known = resolveAfresh(input, opts);
-    if (resolved.size >= RESOLVED_CACHE_LIMIT) resolved.clear();
-    resolved.set(key, known);
+    resolved.set(input, opts, known);
   }
   const address = opts.address ?? 0;
   const shift = address - known.address;
