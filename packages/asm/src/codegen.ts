@@ -15,7 +15,7 @@ import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
 import { constBits, constWords, type ConstPool } from './const-pool';
 import { Emitter, gpr, imm, mem, rel, ripRef, xmm, type RipRef } from './emitter';
 import { AsmError } from './errors';
-import { branchesAfterVmstate } from './exit-patch';
+import { branchesAfterVmstate, type ExitBranch } from './exit-patch';
 import { sideTraceFrame } from './frame';
 import { traceHead, traceTail } from './heads-tails';
 import { helperTrap, SYSV_GPR_ARGS } from './helper-traps';
@@ -132,22 +132,32 @@ class TraceCodegen {
     if (loopIndex(t) >= 0) this.backEdge();
     else this.tail();
     attribute(null);
-    const columns = registerColumns(this.alloc);
-    const trace: Trace = { ...t, spadjust: this.spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) };
     const lines = this.e.lines;
+    const alloc = this.alloc;
+    const spadjust = this.spadjust;
+    const exitMaps = t.snapshots.map((_, n) => this.exitMap(n));
+    let withRegs: Trace | undefined;
+    let exitBranches: readonly ExitBranch[] | undefined;
     let listing: readonly string[] | undefined;
     let listingRefs: readonly (number | null)[] | undefined;
     return {
-      trace,
+      // The trace with its `r` column, the exit branches and the listing are made when first
+      // asked for (-jdump, exit patching, replay, the report): most traces never need them all.
+      get trace() {
+        if (withRegs) return withRegs;
+        const columns = registerColumns(alloc);
+        return (withRegs = { ...t, spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) });
+      },
       address: this.input.address,
       bytes: this.e.bytes(),
-      spadjust: this.spadjust,
+      spadjust,
       spdelta: this.spdelta,
       ...(this.loopAddress === undefined ? {} : { loopAddress: this.loopAddress }),
-      exitMaps: t.snapshots.map((_, n) => this.exitMap(n)),
+      exitMaps,
       snapOffsets,
-      exitBranches: branchesAfterVmstate(lines.map((l) => l.instr), t.number),
-      // Printed when first asked for (-jdump, replay, the report): most traces never are.
+      get exitBranches() {
+        return (exitBranches ??= branchesAfterVmstate(lines.map((l) => l.instr), t.number));
+      },
       get listing() {
         return (listing ??= lines.flatMap((l) => [...(l.label ? [`${l.label}:`] : []), formatMcodeLine(l.instr, l.note)]));
       },

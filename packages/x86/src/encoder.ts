@@ -14,10 +14,9 @@ type Resolved = Instruction & { bytes: Uint8Array };
 
 /**
  * Instructions already resolved (at address 0 unless they branch): choosing a form encodes
- * every candidate, and a backend emits the same instructions over and over. Bounded: cleared
- * when full.
+ * every candidate, and a backend emits the same instructions over and over. Bounded.
  */
-const resolved = new EncodingCache<Resolved>(1 << 16);
+const resolved = new EncodingCache<Resolved>(1 << 15);
 
 function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
   try {
@@ -44,11 +43,7 @@ function resolveAfresh(input: InstructionInput, opts: SelectOptions): Resolved {
  * with the cache and must not be written (emitters copy them into their code).
  */
 export function resolveShared(input: InstructionInput, opts: SelectOptions = {}): { instr: Instruction; bytes: Uint8Array } {
-  let known = resolved.get(input, opts);
-  if (!known) {
-    known = resolveAfresh(input, opts);
-    resolved.set(input, opts, known);
-  }
+  const known = resolved.resolve(input, opts, () => resolveAfresh(input, opts));
   const address = opts.address ?? 0;
   const shift = address - known.address;
   const operands = shift === 0 ? known.operands : known.operands.map((op) => (op.kind === 'rel' ? { ...op, target: op.target + shift } : op));

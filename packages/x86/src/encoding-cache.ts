@@ -1,8 +1,9 @@
 // The encoder's memo of resolved instructions, keyed by everything an encoding depends on: the
 // mnemonic, condition, form, options and operands, where a rel operand counts by its distance
 // from the instruction only. A backend emits the same few hundred instructions over and over,
-// so the key is a number hashed from the fields (no string is built per lookup), and a hit is
-// confirmed field by field. Bounded: cleared when full.
+// so the key is a number hashed from the fields (no string is built per lookup) that picks one
+// slot of a fixed table, and a hit is confirmed field by field. Bounded: a newcomer replaces the
+// slot's old entry.
 import type { Operand } from './operands';
 import type { InstructionInput, SelectOptions } from './select';
 
@@ -50,10 +51,15 @@ function sameOperand(known: Operand, op: Operand, address: number): boolean {
 }
 
 export class EncodingCache<V> {
-  private readonly buckets = new Map<number, Entry<V>[]>();
-  private size = 0;
+  private readonly slots: (Entry<V> | undefined)[];
+  private readonly mask: number;
 
-  constructor(private readonly limit: number) {}
+  /** `size` slots (a power of two); an entry takes the slot its hash picks, replacing what was there. */
+  constructor(size: number) {
+    if (size <= 0 || (size & (size - 1)) !== 0) throw new RangeError(`encoding cache size ${size} is not a power of two`);
+    this.slots = new Array<Entry<V> | undefined>(size).fill(undefined);
+    this.mask = size - 1;
+  }
 
   private hash(input: InstructionInput, opts: SelectOptions): number {
     const address = opts.address ?? 0;
@@ -62,36 +68,26 @@ export class EncodingCache<V> {
     for (let k = 0; k < m.length; k++) h = mix(h, m.charCodeAt(k));
     h = mix(mix(mix(h, input.cond ?? 16), input.formId ?? -1), optionFlags(opts));
     for (const op of input.operands) h = hashOperand(h, op, address);
-    return h;
+    return (h ^ (h >>> 15)) & this.mask;
   }
 
-  get(input: InstructionInput, opts: SelectOptions): V | undefined {
-    const bucket = this.buckets.get(this.hash(input, opts));
-    if (!bucket) return undefined;
+  private matches(e: Entry<V>, input: InstructionInput, opts: SelectOptions): boolean {
+    if (e.mnemonic !== input.mnemonic || e.cond !== input.cond || e.formId !== input.formId || e.flags !== optionFlags(opts)) return false;
+    if (e.operands.length !== input.operands.length) return false;
     const address = opts.address ?? 0;
-    const flags = optionFlags(opts);
-    for (const e of bucket) {
-      if (e.mnemonic !== input.mnemonic || e.cond !== input.cond || e.formId !== input.formId || e.flags !== flags) continue;
-      if (e.operands.length !== input.operands.length) continue;
-      let same = true;
-      for (let k = 0; k < e.operands.length && same; k++) same = sameOperand(e.operands[k], input.operands[k], address);
-      if (same) return e.value;
-    }
-    return undefined;
+    for (let k = 0; k < e.operands.length; k++) if (!sameOperand(e.operands[k], input.operands[k], address)) return false;
+    return true;
   }
 
-  set(input: InstructionInput, opts: SelectOptions, value: V): void {
-    if (this.size >= this.limit) {
-      this.buckets.clear();
-      this.size = 0;
-    }
+  /** The value memoised for this instruction, else `make()`'s, which is remembered. */
+  resolve(input: InstructionInput, opts: SelectOptions, make: () => V): V {
+    const slot = this.hash(input, opts);
+    const known = this.slots[slot];
+    if (known !== undefined && this.matches(known, input, opts)) return known.value;
+    const value = make();
     const address = opts.address ?? 0;
     const operands = input.operands.map((op): Operand => (op.kind === 'rel' ? { ...op, target: op.target - address } : op));
-    const entry: Entry<V> = { mnemonic: input.mnemonic, cond: input.cond, formId: input.formId, flags: optionFlags(opts), operands, value };
-    const h = this.hash(input, opts);
-    const bucket = this.buckets.get(h);
-    if (bucket) bucket.push(entry);
-    else this.buckets.set(h, [entry]);
-    this.size++;
+    this.slots[slot] = { mnemonic: input.mnemonic, cond: input.cond, formId: input.formId, flags: optionFlags(opts), operands, value };
+    return value;
   }
 }
