@@ -144,9 +144,7 @@ class TraceCodegen {
       // The trace with its `r` column, the exit branches and the listing are made when first
       // asked for (-jdump, exit patching, replay, the report): most traces never need them all.
       get trace() {
-        if (withRegs) return withRegs;
-        const columns = registerColumns(alloc);
-        return (withRegs = { ...t, spadjust, ins: t.ins.map((ins, i) => withReg(ins, columns[i])) });
+        return (withRegs ??= withRegisterColumn(t, alloc, spadjust));
       },
       address: this.input.address,
       bytes: this.e.bytes(),
@@ -763,8 +761,10 @@ function spillLoc(slot: number): Loc {
   return { kind: 'mem', base: RSP, disp: 4 * slot };
 }
 
-function withReg(ins: IRIns, reg: IRIns['reg']): IRIns {
-  return reg === undefined ? ins : { ...ins, reg };
+/** The trace as assembled: each instruction with its `r` column, and the frame's spadjust. */
+function withRegisterColumn(t: Trace, alloc: Allocation, spadjust: number): Trace {
+  const columns = registerColumns(alloc);
+  return { ...t, spadjust, ins: t.ins.map((ins, i) => (columns[i] === undefined ? ins : { ...ins, reg: columns[i] })) };
 }
 
 /** The 64-bit integer types, held raw in a GPR and computed with the 64-bit int forms. */

@@ -61,7 +61,8 @@ export class EncodingCache<V> {
     this.mask = size - 1;
   }
 
-  private hash(input: InstructionInput, opts: SelectOptions): number {
+  /** The table slot the instruction's hash picks. */
+  private slotFor(input: InstructionInput, opts: SelectOptions): number {
     const address = opts.address ?? 0;
     let h = 0x811c9dc5;
     const m = input.mnemonic;
@@ -81,7 +82,7 @@ export class EncodingCache<V> {
 
   /** The value memoised for this instruction, else `make()`'s, which is remembered. */
   resolve(input: InstructionInput, opts: SelectOptions, make: () => V): V {
-    const slot = this.hash(input, opts);
+    const slot = this.slotFor(input, opts);
     const known = this.slots[slot];
     if (known !== undefined && this.matches(known, input, opts)) return known.value;
     const value = make();
