@@ -7,7 +7,7 @@
 import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef,
+  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef, refType,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
   type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
@@ -18,6 +18,7 @@ import { AsmError } from './errors';
 import { branchesAfterVmstate, type ExitBranch } from './exit-patch';
 import { sideTraceFrame } from './frame';
 import { traceHead, traceTail } from './heads-tails';
+import { emitHashLookup } from './hash-lookup';
 import { helperTrap, SYSV_GPR_ARGS } from './helper-traps';
 import { ABS_MASK, COND, INT_ARITH, INT_COMPARE, INT_MINMAX, negate, NUM_ARITH, NUM_COMPARE, SIGN_MASK } from './op-tables';
 import { sequentializeMoves, type ConstSource, type Loc, type Move } from './parallel-move';
@@ -251,7 +252,11 @@ class TraceCodegen {
       case 'RETF':
         return this.retf(ins, i);
       case 'CALLN': case 'CALLS': case 'CALLL': case 'BUFHDR': case 'BUFPUT': case 'BUFSTR': case 'TOSTR': case 'TDUP':
+      case 'TNEW': case 'NEWREF': case 'HREF':
         return this.call(ins, i);
+      case 'TBAR':
+        // The collector stops the world (lua's gc.ts): no table is black while a trace runs.
+        return;
       default:
         throw new AsmError(this.where(i), `${op} is not supported by the backend yet`);
     }
@@ -501,9 +506,10 @@ class TraceCodegen {
   private call(ins: IRIns, i: number): void {
     const call = helperCall(this.trace, ins);
     if (!call) throw new AsmError(this.where(i), `helper ${ins.op2} is not a known host helper`);
-    const { helper, args } = call;
-    if (args.length !== helper.args.length) {
-      throw new AsmError(this.where(i), `${helper.name} takes ${helper.args.length} argument(s), the call passes ${args.length}`);
+    const { helper, args, immediate } = call;
+    const passed = args.length + (immediate === undefined ? 0 : 1);
+    if (passed !== helper.args.length) {
+      throw new AsmError(this.where(i), `${helper.name} takes ${helper.args.length} argument(s), the call passes ${passed}`);
     }
     const regs = [...this.alloc.ins[i].operands];
     let nextGpr = 0;
@@ -514,9 +520,13 @@ class TraceCodegen {
       const src: Loc | ConstSource = isConstRef(ref) ? { kind: 'const', bits: constBits(this.trace, ref, this.where(i)) } : { kind: 'reg', reg: regs.shift()! };
       return { dst, src, width: helper.args[k] === 'int' ? 32 : 64, fpr };
     });
+    if (immediate !== undefined) {
+      moves.push({ dst: { kind: 'reg', reg: SYSV_GPR_ARGS[nextGpr] }, src: { kind: 'const', bits: BigInt(immediate) }, width: 32, fpr: false });
+    }
     this.e.emit('mov', [mem(R14_DISPATCH, DISPATCH_OFFSETS.savedBase, 64), gpr(RDX_BASE)]);
     this.parallelMove(moves);
-    this.e.emit('call', [rel(trapAddress(helperTrap(helper.name, this.where(i))), 32)], { long: true, note: helper.name });
+    if (ins.op === 'HREF') emitHashLookup(this.e, refType(this.trace, ins.op2), this.where(i));
+    else this.e.emit('call', [rel(trapAddress(helperTrap(helper.name, this.where(i))), 32)], { long: true, note: helper.name });
     this.e.emit('mov', [gpr(RDX_BASE), mem(R14_DISPATCH, DISPATCH_OFFSETS.savedBase, 64)]);
     const dest = this.alloc.ins[i].dest;
     if (dest === undefined) return;

@@ -39,16 +39,17 @@ export const HOST_HELPERS = [
   { name: 'pow', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => luaPow(a, b) },
   { name: 'fmod', args: ['num', 'num'], result: 'num', effect: 'pure', run: ([a, b]) => a % b },
   { name: 'lj_vm_next', args: ['tab', 'int'], result: 'p64', effect: 'load' },
-  // Lua table access for recorded code (tables are host objects behind handles): arguments and
-  // results are raw 64-bit TValues; tab_get answers the address of a cell holding the value,
-  // which the trace then loads with a type-checking XLOAD. Only the JIT runtime implements them.
+  // pairs() traversal's value (recorder-loops.ts): arguments are raw 64-bit TValues; tab_get
+  // answers the address of a cell holding the value, which the trace then loads with a
+  // type-checking XLOAD. Only the JIT runtime implements it, as tab_len.
   { name: 'tab_get', args: ['i64', 'i64'], result: 'p64', effect: 'load' },
-  { name: 'tab_set', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
-  // tab_newkey(t, key, value): a store of a key the table lacks (LuaJIT's NEWREF + HSTORE), which may rehash it.
-  { name: 'tab_newkey', args: ['i64', 'i64', 'i64'], result: 'p64', effect: 'side' },
   { name: 'tab_len', args: ['i64'], result: 'num', effect: 'load' },
-  // tab_new(d): lj_tab_new1 with TNEW's D operand (array slots in bits 0..10, hash bits above).
-  { name: 'tab_new', args: ['int'], result: 'tab', effect: 'side' },
+  /** HREF's operands (the table, the key's TValue) and result (its value cell, or niltv): the backend emits the lookup inline. */
+  { name: 'hash_lookup', args: ['tab', 'i64'], result: 'p64', effect: 'load' },
+  /** NEWREF: lj_tab_newkey(t, key), the value cell of a new key (nil), after a rehash if the hash part is full. */
+  { name: 'lj_tab_newkey', args: ['tab', 'i64'], result: 'p64', effect: 'side' },
+  /** TNEW: lj_tab_new1(asize | hbits << 24), a new table with those sizes. */
+  { name: 'lj_tab_new1', args: ['int'], result: 'tab', effect: 'side' },
   /** TDUP: a copy of a constructor's template table (op1), which LuaJIT's backend also calls. */
   { name: 'lj_tab_dup', args: ['tab'], result: 'tab', effect: 'side' },
   /** Upvalue `idx` of a closure: the address of its TValue (the stack slot while open). */

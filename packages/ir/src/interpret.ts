@@ -309,6 +309,11 @@ class Interpreter {
         if (node === undefined) throw new Guard(ref);
         return BigInt(node);
       }
+      case 'HREF':
+        return BigInt(this.tables.hashLookup(words(val(ins.op1)).lo, this.storedWords(trace, ins.op2, values), where));
+      case 'TBAR':
+        // The collectors tracesim models stop the world: no barrier has work to do.
+        return undefined;
       case 'ALOAD':
       case 'HLOAD':
         return this.typedWords(this.tables.load(Number(pointer(val(ins.op1))), op, where), type, ins.guard, false, ref, where);

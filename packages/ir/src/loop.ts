@@ -8,10 +8,11 @@
 // pre-roll value such a PHI carries over.
 //
 // Loads are forwarded as lj_opt_fwd does: in an iteration that stores nothing (no CALLS, no
-// ASTORE, HSTORE or XSTORE), a table-part read (ALOAD, HLOAD) or a table or upvalue read (tab_get,
-// tab_len, uv_get) with invariant operands, the XLOAD of its result and the guards on it are
-// invariant too, and are not copied. A table's header fields (FLOAD tab.asize/hmask/array/node) are
-// invariant in an iteration that stores no new key.
+// ASTORE, HSTORE, NEWREF or XSTORE), a table-part read (ALOAD, HLOAD) or a table or upvalue read
+// (tab_get, tab_len, uv_get) with invariant operands, the XLOAD of its result and the guards on it
+// are invariant too, and are not copied. A table's header fields (FLOAD tab.asize/hmask/array/node)
+// and an HREF with invariant operands are invariant in an iteration that stores no new key (no
+// NEWREF, no CALLS).
 
 import { TraceBuilder, type BuilderOptions } from './builder';
 import { IrValidationError, LoopTypeInstability, traceLocation } from './errors';
@@ -55,7 +56,8 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     return ref;
   };
   let guardSince = true;
-  const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE' || i.op === 'ASTORE' || i.op === 'HSTORE');
+  const storesNothing = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'XSTORE' || i.op === 'ASTORE' || i.op === 'HSTORE' || i.op === 'NEWREF');
+  const keepsNodes = !trace.ins.some((i) => i.op === 'CALLS' || i.op === 'NEWREF');
   /** XLOADs of forwarded helper loads: their value is substituted, so they are not copied. */
   const skipped = new Set<Ref>();
 
@@ -95,7 +97,7 @@ export function optimizeLoop(trace: Trace, options: BuilderOptions = {}): Trace 
     }
     if (skipped.has(ref)) return;
     const forwardedLoad = storesNothing && (ins.op === 'XLOAD' || ins.op === 'ALOAD' || ins.op === 'HLOAD' || (ins.op === 'CALLL' && FORWARDED_LOADS.has(HELPERS[ins.op2]?.name)));
-    const pure = info.kind === 'N' || info.kind === 'R' || forwardedLoad;
+    const pure = info.kind === 'N' || info.kind === 'R' || forwardedLoad || (ins.op === 'HREF' && keepsNodes);
     if (pure && op1 === ins.op1 && op2 === ins.op2) return; // loop-invariant: hoisted (guards already passed)
     if (info.op1 === 'ref') read(op1);
     if (info.op2 === 'ref') read(op2);

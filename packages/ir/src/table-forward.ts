@@ -1,14 +1,16 @@
 // Load forwarding over the table accesses, as lj_opt_mem.c forwards HLOAD/ALOAD (lj_opt_fwd_hload,
 // fwd_ahload) and FLOAD (lj_opt_fwd_fload): a load of a table and key (an ALOAD of the array
 // part, whose AREF names the table's FLOAD tab.array and the index; an HLOAD of the hash part,
-// whose HREFK names FLOAD tab.node and the constant key; or a tab_get) takes the value of the
-// last store (ASTORE, HSTORE, tab_set, tab_newkey) or load of that same table and key when no
-// store in between may alias it, and no state-changing builtin ran. A key aliases another when
+// whose HREFK names FLOAD tab.node and the constant key, or whose HREF or NEWREF names the table
+// and key; or pairs()'s tab_get) takes the value of the last store (ASTORE, HSTORE) or load of
+// that same table and key when no store in between may alias it, and no state-changing builtin
+// ran. A key aliases another when
 // both may be equal (the same constant, or either one not constant and of a type the other may
 // have); two tables alias unless they are distinct allocations (aa_table: two TNEW/TDUP results,
 // or one of them and a table that existed before). An FLOAD of a header field (tab.asize, hmask,
 // array, node, meta) is forwarded from an earlier FLOAD of the same field until a store of a new
-// key (NEWREF) or a builtin may have resized the table or set its metatable. The walk goes back
+// key (NEWREF) or a builtin may have resized the table or set its metatable, and an HREF from an
+// earlier HREF of the same table and key until any NEWREF (lj_opt_fold's cse_href). The walk goes back
 // across LOOP, so the LOOP pass forwards loop-carried values as lj_opt_loop's re-emission does.
 // It works on the instruction list being built.
 import { HELPERS } from './calls';
@@ -16,10 +18,8 @@ import { insIndex, insRef, isConstRef, REF_NIL, type Ref } from './refs';
 import type { IRConst, IRIns } from './trace';
 import type { IRTypeName } from './types';
 
-/** Stores through helpers: tab_set(t, key, value) of a key the table has, tab_newkey of one it lacks. */
-const STORES: ReadonlySet<string> = new Set(['tab_set', 'tab_newkey']);
 /** Allocations: a table made by one of these is distinct from every other table. */
-const ALLOCATIONS: ReadonlySet<string> = new Set(['tab_new', 'lj_tab_dup']);
+const ALLOCATIONS: ReadonlySet<string> = new Set(['TNEW', 'TDUP']);
 
 const helperName = (x: IRIns): string | undefined => (x.op === 'CALLL' || x.op === 'CALLS' || x.op === 'CALLN' ? HELPERS[x.op2]?.name : undefined);
 
@@ -46,9 +46,10 @@ export class TableForwarding {
     private readonly constAt: (ref: Ref) => IRConst,
   ) {}
 
-  /** The table and key a slot reference names: an AREF's table (its FLOAD tab.array's) and index, an HREFK's table and constant key. */
+  /** The table and key a slot reference names: an AREF's table (its FLOAD tab.array's) and index, an HREFK's table and constant key, an HREF's or NEWREF's table and key. */
   slotKey(xref: Ref): [Ref, Ref] | undefined {
     const x = isConstRef(xref) ? undefined : this.ins[insIndex(xref)];
+    if (x?.op === 'HREF' || x?.op === 'NEWREF') return [x.op1, x.op2];
     if (x?.op !== 'AREF' && x?.op !== 'HREFK') return undefined;
     const part = isConstRef(x.op1) ? undefined : this.ins[insIndex(x.op1)];
     if (part?.op !== 'FLOAD') return undefined;
@@ -70,11 +71,6 @@ export class TableForwarding {
         return t === table && k === key && this.typeOf(x.op2) === type ? x.op2 : undefined;
       }
       if (slot && slot[0] === table && slot[1] === key) return x.type === type ? insRef(i) : undefined;
-      if (x.op === 'CALLS' && name !== undefined && STORES.has(name)) {
-        const [t, k, v] = argumentsOf(this.ins, i);
-        if (!this.keysMayAlias(k, key) || !this.tablesMayAlias(t, table)) continue;
-        return t === table && k === key && this.typeOf(v) === type ? v : undefined;
-      }
       if (x.op === 'CALLL' && name === 'tab_get') {
         const [t, k] = argumentsOf(this.ins, i);
         if (t === table && k === key) return this.loadedFrom(i, type);
@@ -89,19 +85,29 @@ export class TableForwarding {
       const x = this.ins[i];
       const name = helperName(x);
       if (name === 'ff_call_side') return undefined;
-      if (x.op === 'CALLS' && name === 'tab_newkey' && this.tablesMayAlias(argumentsOf(this.ins, i)[0], table)) return undefined;
+      if (x.op === 'NEWREF' && this.tablesMayAlias(x.op1, table)) return undefined;
       if (x.op === 'FLOAD' && x.op1 === table && x.op2 === field) return insRef(i);
     }
     return undefined;
   }
 
-  /** Whether a new key (tab_newkey) or a builtin may have resized `table` after instruction `after`. */
+  /** An earlier HREF of `table` and `key`, while no NEWREF or state-changing builtin may have moved nodes since. */
+  href(table: Ref, key: Ref): Ref | undefined {
+    for (let i = this.ins.length - 1; i >= 0; i--) {
+      const x = this.ins[i];
+      if (x.op === 'NEWREF' || helperName(x) === 'ff_call_side') return undefined;
+      if (x.op === 'HREF' && x.op1 === table && x.op2 === key) return insRef(i);
+    }
+    return undefined;
+  }
+
+  /** Whether a new key (NEWREF) or a builtin may have resized `table` after instruction `after`. */
   resizedSince(table: Ref, after: Ref): boolean {
     for (let i = insIndex(after) + 1; i < this.ins.length; i++) {
       const x = this.ins[i];
       const name = helperName(x);
       if (name === 'ff_call_side') return true;
-      if (x.op === 'CALLS' && name === 'tab_newkey' && this.tablesMayAlias(argumentsOf(this.ins, i)[0], table)) return true;
+      if (x.op === 'NEWREF' && this.tablesMayAlias(x.op1, table)) return true;
     }
     return false;
   }
@@ -130,7 +136,7 @@ export class TableForwarding {
 
   private tablesMayAlias(a: Ref, b: Ref): boolean {
     if (a === b) return true;
-    const made = (r: Ref) => !isConstRef(r) && (this.ins[insIndex(r)].op === 'TDUP' || ALLOCATIONS.has(helperName(this.ins[insIndex(r)]) ?? ''));
+    const made = (r: Ref) => !isConstRef(r) && ALLOCATIONS.has(this.ins[insIndex(r)].op);
     return !((made(a) && (made(b) || isConstRef(b))) || (made(b) && isConstRef(a)));
   }
 }

@@ -2,12 +2,14 @@
 // hmask (FLOAD tab.asize / tab.hmask), its parts' addresses (FLOAD tab.array / tab.node), its
 // metatable (FLOAD tab.meta: the metatable's TValue, or NULL), the
 // TValue in each array slot and each node's key and value (machine's TABLE_NODE layout), which
-// ALOAD/HLOAD read and ASTORE/HSTORE write by address. An access that misses every scenario
+// ALOAD/HLOAD read and ASTORE/HSTORE write by address. HREF finds a key's node by looking at
+// every node of the table (not by its hash chain, which the backend walks), or gives niltv, a
+// nil cell that HLOAD may read and no store may write. An access that misses every scenario
 // part is a runtime error, not a silent nil.
 import { IrRuntimeError } from './errors';
 import type { TableSizes } from './trace';
 import { luaValueWords } from './values';
-import { gcWords, ITYPE, TABLE_NODE, type TValueWords } from '@tracesim/machine';
+import { gcWords, ITYPE, NILTV, primitiveWords, TABLE_NODE, type TValueWords } from '@tracesim/machine';
 
 const SLOT_BYTES = 8;
 
@@ -23,6 +25,7 @@ export class TableMemoryModel {
   private readonly slots = new Map<number, TValueWords>();
 
   constructor(private readonly tables: readonly TableSizes[]) {
+    this.slots.set(NILTV, primitiveWords(ITYPE.nil));
     for (const t of tables) {
       const name = `table {0x${t.handle.toString(16)}}`;
       const place = (at: number, what: string, words: TValueWords): void => {
@@ -63,6 +66,19 @@ export class TableMemoryModel {
     return held.lo === key.lo && held.hi === key.hi ? at : undefined;
   }
 
+  /** HREF: the value cell of the node of table `handle` whose key is `key`, or niltv when none is. */
+  hashLookup(handle: number, key: TValueWords, where: string): number {
+    const t = this.table(handle, 'HREF', where);
+    // -0 is stored as +0.
+    if (key.lo === 0 && key.hi === 0x80000000) key = { lo: 0, hi: 0 };
+    for (let k = 0; k < (t.node?.keys.length ?? 0); k++) {
+      const at = nodeAddress(t.node!.address, k);
+      const held = this.slots.get(at + TABLE_NODE.key)!;
+      if (held.lo === key.lo && held.hi === key.hi) return at + TABLE_NODE.value;
+    }
+    return NILTV;
+  }
+
   private checked(address: number, op: string, where: string): number {
     if (!this.slots.has(address)) throw new IrRuntimeError(where, `${op} of 0x${address.toString(16)}, which is no slot of a scenario table's parts`);
     return address;
@@ -74,6 +90,7 @@ export class TableMemoryModel {
   }
 
   store(address: number, words: TValueWords, op: string, where: string): void {
+    if (address === NILTV) throw new IrRuntimeError(where, `${op} into niltv: the key was absent and no guard stopped the store`);
     this.slots.set(this.checked(address, op, where), words);
   }
 

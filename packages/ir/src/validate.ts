@@ -149,10 +149,18 @@ class TraceChecker {
       this.expectType(ref, 'operand 1 (the hash part)', ins.op1, 'p64', op);
       const k = isConstRef(ins.op2) ? this.trace.consts[constIndex(ins.op2)] : undefined;
       if (k?.op !== 'KSLOT') this.error(ref, 'operand 2 of HREFK must be a KSLOT constant (key @slot)');
+    } else if (op === 'HREF' || op === 'NEWREF') {
+      if (type !== 'p64') this.error(ref, `${op} must have type p64, not ${type}`);
+      this.expectType(ref, 'operand 1 (the table)', ins.op1, 'tab', op);
+      const key = this.typeOf(ins.op2);
+      if (key !== undefined && key !== 'num' && (!isTaggedType(key) || key === 'nil')) this.error(ref, `operand 2 of ${op} (the key) must be a num or a non-nil tagged value, not ${key}`);
+    } else if (op === 'TBAR') {
+      this.expectType(ref, 'operand 1 (the table)', ins.op1, 'tab', op);
     } else if (op === 'ALOAD' || op === 'ASTORE' || op === 'HLOAD' || op === 'HSTORE') {
-      const wanted = op === 'ALOAD' || op === 'ASTORE' ? 'AREF' : 'HREFK';
+      const wanted = op === 'ALOAD' || op === 'ASTORE' ? ['AREF'] : op === 'HLOAD' ? ['HREFK', 'HREF'] : ['HREFK', 'HREF', 'NEWREF'];
       const xref = this.insAt(ins.op1);
-      if (xref?.op !== wanted) this.error(ref, `operand 1 of ${op} must be an ${wanted}, not ${xref ? `${xref.op} ${formatRef(ins.op1)}` : 'a constant'}`);
+      const niltv = op === 'HLOAD' && isConstRef(ins.op1) && this.trace.consts[constIndex(ins.op1)]?.op === 'KKPTR';
+      if (!niltv && (xref === undefined || !wanted.includes(xref.op))) this.error(ref, `operand 1 of ${op} must be an ${wanted.join(' or ')}, not ${xref ? `${xref.op} ${formatRef(ins.op1)}` : 'a constant'}`);
       const stored = op === 'ASTORE' || op === 'HSTORE' ? this.typeOf(ins.op2) : undefined;
       if (stored === undefined && !isTaggedType(type) && type !== 'num') this.error(ref, `${op} loads a Lua value: num or a tagged type, not ${type}`);
       if (stored !== undefined && !isTaggedType(stored) && !['num', 'int'].includes(stored)) this.error(ref, `${op} stores a Lua value: num, int or a tagged type, not ${stored}`);

@@ -3,7 +3,7 @@
 // trace (start, spadjust, parent and exit of side traces) with the monitor.
 import type { AssembledSet } from '@tracesim/asm';
 import { Cpu, HostStackMonitor, Memory, type RspCheckpoint } from '@tracesim/cpu-sim';
-import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, LUA_STACK_LIMIT, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
+import { C_FRAME_R, C_FRAME_SIZE, DISPATCH, DISPATCH_OFFSETS, ITYPE, LUA_STACK_LIMIT, NILNODE, primitiveWords, REGIONS, RSP0, TABLE_NODE, trapAddress } from '@tracesim/machine';
 import { hex, ReplayInputError } from './errors';
 
 /** The regions trace code and the exit handler use; the global page also holds the backend's scratch cells. */
@@ -32,6 +32,10 @@ export function createMachine(setup: MonitorSetup): TraceMachine {
   for (const region of TRACE_REGIONS) if (!memory.isMapped(region.base)) memory.map(region.base, region.size, region.perm, region.name);
   // Replay runs on the main thread's stack; with an interpreter, it keeps this cell up to date.
   if (!setup.memory) memory.write64(DISPATCH + DISPATCH_OFFSETS.stackLimit, BigInt(LUA_STACK_LIMIT));
+  const nil = primitiveWords(ITYPE.nil);
+  memory.write64Halves(NILNODE + TABLE_NODE.value, nil.lo, nil.hi);
+  memory.write64Halves(NILNODE + TABLE_NODE.key, nil.lo, nil.hi);
+  memory.write64(NILNODE + TABLE_NODE.next, 0n);
   const cpu = new Cpu(memory);
   const monitor = new HostStackMonitor(cpu, {
     rsp0: RSP0,

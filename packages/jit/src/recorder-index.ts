@@ -68,7 +68,7 @@ export abstract class IndexRecorder extends LoopRecorder {
       const ins = this.b.instruction(ref);
       return ins.op === 'CALLS' && HELPERS[ins.op2]?.name === name;
     };
-    if (!named(table, 'tab_new') && this.b.instruction(table).op !== 'TDUP') return false;
+    if (this.b.instruction(table).op !== 'TNEW' && this.b.instruction(table).op !== 'TDUP') return false;
     for (let ref = table + 1; ref < this.b.nextRef; ref++) if (named(ref, 'ff_call_side')) return false;
     return true;
   }
@@ -89,7 +89,7 @@ export abstract class IndexRecorder extends LoopRecorder {
     this.guard(n ? 'NE' : 'EQ', 'num', length, this.b.knum(0));
     if (n === 0) return [];
     const value = wanted ? this.rawLoad(table, length, this.keyPart(table, t, length, n), t.getInt(n)) : undefined;
-    this.rawStore(table, length, this.keyPart(table, t, length, n), REF_NIL, false);
+    this.rawStore(table, length, this.keyPart(table, t, length, n), REF_NIL, t.getInt(n));
     this.needsnap = true;
     return value === undefined ? [] : [value];
   }
@@ -103,7 +103,9 @@ export abstract class IndexRecorder extends LoopRecorder {
   private metamethod(mt: LuaTable, name: '__index' | '__newindex'): LuaValue {
     const key = this.vm.heap.str(name);
     const v = mt.get(key);
-    const ref = this.helperLoad(this.object(mt), this.raw(this.bitsOf(key), 'str'), v);
+    const table = this.object(mt);
+    const keyRef = this.raw(this.bitsOf(key), 'str');
+    const ref = this.rawLoad(table, keyRef, this.keyPart(table, mt, keyRef, key), v);
     if (v instanceof LuaTable) this.guard('EQ', 'tab', ref, this.object(v));
     return v;
   }
@@ -141,32 +143,33 @@ export abstract class IndexRecorder extends LoopRecorder {
     throw nyi('IDXLOOP');
   }
 
-  /** TSETV/TSETS/TSETB and GSET: t[key] = value, raw once no __newindex can apply, through __newindex tables. */
+  /**
+   * TSETV/TSETS/TSETB and GSET: t[key] = value, raw once no __newindex can apply, through
+   * __newindex tables, with lj_record_idx's guards: a present key's HREF is not niltv and its value
+   * stays non-nil (a typed load, or no metatable), unless an earlier access of the trace knows it;
+   * a nil one's is niltv or not, or, where a __newindex waits, its value stays nil.
+   */
   protected tableSet(table: Ref, tableValue: LuaValue, key: Ref, keyValue: LuaValue, value: Ref): RecordOutcome {
     let t = tableValue;
     let ref = table;
-    if (typeof keyValue === 'number' && this.b.typeOf(key) === 'num') {
-      // A NaN key is an error the interpreter raises: leave the trace for it.
-      this.guard('EQ', 'num', key, key);
-    }
-    let part: KeyPart = { part: 'hash' };
+    let part: KeyPart | undefined;
+    let old: LuaValue;
     for (let loop = 0; loop < MAX_INDEX_CHAIN; loop++) {
       if (!(t instanceof LuaTable) || this.b.typeOf(ref) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
       part = this.keyPart(ref, t, key, keyValue);
-      if (part.part === 'hash' && keyValue !== undefined && !t.hasNode(keyValue as never) && !this.newindexApplies(t)) {
-        // The key is not in the hash part (HREF gives niltv): guard that it stays absent.
-        this.rawLoad(ref, key, part, undefined);
-      }
-      const old = t.get(keyValue);
-      // A key the trace saw non-nil needs no check (lj_opt_fwd_wasnonnil): no __newindex can apply.
-      if (old !== undefined && this.knownValue(ref, key, part, old) !== undefined) break;
-      if (t.metatable === null) {
-        this.metatable(ref, t);
+      old = t.get(keyValue);
+      const viaHref = part.part === 'hash' && this.b.instruction(part.href).op === 'HREF';
+      if (old !== undefined) {
+        if (this.knownValue(ref, key, part, old) !== undefined) break;
+        if (viaHref) this.guard('NE', 'p64', (part as { href: Ref }).href, this.niltv());
+        if (t.metatable === null) this.metatable(ref, t);
+        else this.rawLoad(ref, key, part, old);
         break;
       }
-      if (old !== undefined) {
-        // The key is present: no __newindex applies while it stays so.
-        this.rawLoad(ref, key, part, old);
+      if (this.newindexApplies(t)) this.guardNil(part);
+      else if (viaHref) this.guard((part as { absent: boolean }).absent ? 'EQ' : 'NE', 'p64', (part as { href: Ref }).href, this.niltv());
+      if (t.metatable === null) {
+        this.metatable(ref, t);
         break;
       }
       const mt = this.metatable(ref, t)!;
@@ -178,7 +181,7 @@ export abstract class IndexRecorder extends LoopRecorder {
       if (loop === MAX_INDEX_CHAIN - 1) throw nyi('IDXLOOP');
     }
     // The next bytecode takes a snapshot: an exit must never re-run a store (t[k] = t[k] + 1).
-    this.rawStore(ref, key, part, value, part.part !== 'array' && !(t as LuaTable).hasNode(keyValue as never));
+    this.rawStore(ref, key, part!, value, old);
     this.needsnap = true;
     return { kind: 'continue' };
   }

@@ -9,14 +9,24 @@
 // to the sizes it was made with (lj_opt_fold's fload_tab_tnew_asize/hmask, fload_tab_tdup_*).
 // A key in the array part is reached as LuaJIT reaches it: FLOAD tab.array, then AREF of the
 // index, which the loads and stores (ALOAD/ASTORE) use; a constant key the hash part holds by
-// FLOAD tab.node and HREFK of its node (HLOAD/HSTORE). Other hash-part keys go through helpers.
-import { HELPERS, IRFL_NAMES, isConstRef, REF_NIL, type Ref } from '@tracesim/ir';
+// FLOAD tab.node and HREFK of its node (HLOAD/HSTORE); any other hash-part key by HREF, whose
+// result an EQ guard checks to be niltv (the key is absent) or an NE guard not to be, before an
+// HLOAD, an HSTORE, or, for a new key, NEWREF and its HSTORE. A store of a GC value, or of a GC
+// key into a node that may have been dead, is followed by TBAR (lj_record_idx).
+import { IRFL_NAMES, isConstRef, isTaggedType, REF_NIL, type IRTypeName, type Ref } from '@tracesim/ir';
+import { NILTV } from '@tracesim/machine';
 import { LuaTable, MAX_ASIZE, type LuaValue } from '@tracesim/lua';
 import { RecorderBase, luaType, nyi } from './recorder-base';
 import { templateOf } from './template-handles';
 
-/** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREF/HREFK, or niltv for an empty hash part). */
-export type KeyPart = { readonly part: 'array'; readonly aref: Ref } | { readonly part: 'hash'; readonly href?: Ref } | { readonly part: 'empty-hash' };
+/** Which part of the table a lookup reaches (rec_idx_key's xref: AREF, HREFK or HREF, whose key may be absent, or niltv for an empty hash part). */
+export type KeyPart =
+  | { readonly part: 'array'; readonly aref: Ref }
+  | { readonly part: 'hash'; readonly href: Ref; readonly absent: boolean }
+  | { readonly part: 'empty-hash' };
+
+/** tref_isgcv: a value the collector traces (a string, table, function, thread, cdata or userdata). */
+const isGcType = (type: IRTypeName): boolean => isTaggedType(type) && !['nil', 'fal', 'tru', 'lud'].includes(type);
 
 type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node' | 'tab.meta';
 
@@ -53,45 +63,90 @@ export abstract class TableShapeRecorder extends RecorderBase {
       // HREFK finds the constant key at the node it has now, while the hash part keeps its size.
       this.guard('EQ', 'int', this.tableField(table, 'tab.hmask'), this.b.kint(t.hmask));
       const slot = this.b.constant({ op: 'KSLOT', type: 'p64', key, slot: node });
-      return { part: 'hash', href: this.b.emit('HREFK', 'p64', this.tableField(table, 'tab.node'), slot, true)! };
+      return { part: 'hash', href: this.b.emit('HREFK', 'p64', this.tableField(table, 'tab.node'), slot, true)!, absent: false };
     }
-    return { part: 'hash' };
+    // Hash keys are numbers, not ints.
+    const hashKey = keyType === 'int' ? this.b.conv('num', 'int', key) : key;
+    return { part: 'hash', href: this.href(table, hashKey), absent: keyValue === undefined || !t.hasNode(keyValue) };
   }
 
-  /** A hash-part read through tab_get with a type guard for the value it sees now, unless an earlier access knows it (lj_opt_fwd_hload). */
-  protected helperLoad(table: Ref, key: Ref, value: LuaValue): Ref {
-    const type = luaType(value);
-    const known = this.b.forwarding.value(table, key, type);
-    if (known !== undefined) return known;
-    const ref = this.b.emit('XLOAD', type, this.b.call('tab_get', [table, key]), 0, true)!;
-    this.guardSince = true;
-    return ref;
+  /** HREF, or an earlier one of the same table and key while no NEWREF may have moved the nodes (lj_opt_fold's cse_href). */
+  private href(table: Ref, key: Ref): Ref {
+    return this.b.forwarding.href(table, key) ?? this.b.emit('HREF', 'p64', table, key)!;
   }
 
-  /** The raw value of table[key] where keyPart found the key: nil from an empty hash part, an ALOAD of the array slot, an HLOAD of the HREFK node, or the hash part's tab_get. */
+  /** niltv's address, what HREF gives for an absent key. */
+  protected niltv(): Ref {
+    return this.b.constant({ op: 'KKPTR', type: 'p64', address: BigInt(NILTV) });
+  }
+
+  /** The raw value of table[key] where keyPart found the key: nil from an empty hash part or for an absent key (guarded absent), else an ALOAD of the array slot or an HLOAD of the node, guarded by type. */
   protected rawLoad(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref {
     if (at.part === 'empty-hash') return REF_NIL;
-    const xref = at.part === 'array' ? at.aref : at.href;
-    if (xref === undefined) return this.helperLoad(table, key, value);
     const known = this.knownValue(table, key, at, value);
     if (known !== undefined) return known;
-    const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', luaType(value), xref, 0, true)!;
+    if (at.part === 'hash' && at.absent) {
+      this.guard('EQ', 'p64', at.href, this.niltv());
+      return REF_NIL;
+    }
+    const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', luaType(value), at.part === 'array' ? at.aref : at.href, 0, true)!;
     this.guardSince = true;
     return ref;
+  }
+
+  /** A guard that table[key] is nil, before a __newindex applies: a nil-typed load, which reads niltv's nil for an absent key. */
+  protected guardNil(at: KeyPart): void {
+    if (at.part === 'empty-hash') return;
+    this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', 'nil', at.part === 'array' ? at.aref : at.href, 0, true);
+    this.guardSince = true;
   }
 
   /** What an earlier access of the same table and key left there, if it is of `value`'s type (lj_opt_fwd_*load). */
   protected knownValue(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref | undefined {
     const xref = at.part === 'array' ? at.aref : at.part === 'hash' ? at.href : undefined;
-    const [t, k] = xref === undefined ? [table, key] : this.b.forwarding.slotKey(xref)!;
+    const [t, k] = (xref === undefined ? undefined : this.b.forwarding.slotKey(xref)) ?? [table, key];
     return this.b.forwarding.value(t, k, luaType(value));
   }
 
-  /** table[key] = value raw, where keyPart found the key: an ASTORE into the array slot, an HSTORE into the HREFK node, else tab_set, or tab_newkey for a key the hash part lacks. */
-  protected rawStore(table: Ref, key: Ref, at: KeyPart, value: Ref, isNew: boolean): void {
-    if (at.part === 'array') this.b.emit('ASTORE', this.b.typeOf(value), at.aref, value);
-    else if (at.part === 'hash' && at.href !== undefined) this.b.emit('HSTORE', this.b.typeOf(value), at.href, value);
-    else this.b.call(isNew ? 'tab_newkey' : 'tab_set', [table, key, value]);
+  /**
+   * table[key] = value raw, where keyPart found the key: an ASTORE into the array slot, an HSTORE
+   * into the node (an HREF's guarded not to be niltv unless an earlier access knows the `old` value), or,
+   * for a key the hash part lacks, NEWREF (its key a number, -0 as +0, guarded not NaN) and an
+   * HSTORE into the new node. TBAR follows a store of a GC value, or of a GC key into a node
+   * whose value may have been nil (the array part's keys are numbers).
+   */
+  protected rawStore(table: Ref, key: Ref, at: KeyPart, value: Ref, old: LuaValue): void {
+    const nonNil = old !== undefined && this.knownValue(table, key, at, old) !== undefined;
+    if (at.part === 'array') {
+      this.b.emit('ASTORE', this.b.typeOf(value), at.aref, value);
+      if (isGcType(this.b.typeOf(value))) this.b.emit('TBAR', 'nil', table, 0);
+      return;
+    }
+    let xref: Ref;
+    let keyBarrier = isGcType(this.b.typeOf(key)) && this.b.typeOf(value) !== 'nil' && !nonNil;
+    if (at.part === 'empty-hash' || at.absent) {
+      if (at.part === 'hash') this.guard('EQ', 'p64', at.href, this.niltv());
+      xref = this.b.emit('NEWREF', 'p64', table, this.newKey(key))!;
+      keyBarrier = false;
+    } else {
+      if (!nonNil && this.b.instruction(at.href).op === 'HREF') this.guard('NE', 'p64', at.href, this.niltv());
+      xref = at.href;
+    }
+    this.b.emit('HSTORE', this.b.typeOf(value), xref, value);
+    if (keyBarrier || isGcType(this.b.typeOf(value))) this.b.emit('TBAR', 'nil', table, 0);
+  }
+
+  /** NEWREF's key: a number for an int, +0 for a constant -0, and a non-constant number guarded not to be NaN. */
+  private newKey(key: Ref): Ref {
+    const type = this.b.typeOf(key);
+    if (type === 'int') return this.b.conv('num', 'int', key);
+    if (type !== 'num') return key;
+    if (!isConstRef(key)) {
+      this.guard('EQ', 'num', key, key);
+      return key;
+    }
+    const k = this.b.constantAt(key);
+    return k.op === 'KNUM' && Object.is(k.value, -0) ? this.b.knum(0) : key;
   }
 
   /** FLOAD of a header field, or a size's value when the table was made on the trace and has no new key since. */
@@ -102,16 +157,13 @@ export abstract class TableShapeRecorder extends RecorderBase {
     return this.b.forwarding.field(table, id) ?? this.b.emit('FLOAD', FIELD_TYPES[field], table, id)!;
   }
 
-  /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF (tab_newkey) or state-changing builtin may have changed them. */
+  /** The sizes a TNEW/TDUP of this trace gave `table`, while no NEWREF or state-changing builtin may have changed them. */
   private madeWithSizes(table: Ref): { asize: number; hmask: number } | undefined {
     if (isConstRef(table)) return undefined;
     const ins = this.b.instruction(table);
     let made: { asize: number; hmask: number } | undefined;
-    if (ins.op === 'CALLS' && HELPERS[ins.op2]?.name === 'tab_new') {
-      const k = this.b.constantAt(ins.op1);
-      if (k.op !== 'KINT') return undefined;
-      const d = k.value;
-      made = { asize: d & 0x7ff, hmask: d >>> 11 === 0 ? 0 : 2 ** (d >>> 11) - 1 };
+    if (ins.op === 'TNEW') {
+      made = { asize: ins.op1, hmask: ins.op2 === 0 ? 0 : 2 ** ins.op2 - 1 };
     } else if (ins.op === 'TDUP') {
       const k = this.b.constantAt(ins.op1);
       const template = k.op === 'KINT64' ? this.vm.heap.objects[Number(k.value & 0xffffffffn)] : undefined;

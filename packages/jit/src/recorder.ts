@@ -115,7 +115,8 @@ export class Recorder extends CdataRecorder {
         this.set(a, this.raw(this.bitsOf(this.vm.constantsOf(proto).kgc[d] as LuaCdata), 'cdt'));
         return { kind: 'continue' };
       case 'TNEW':
-        this.set(a, this.b.call('tab_new', [this.b.kint(d)]));
+        // D: array slots in the low 11 bits, hash bits above (rec_tnew).
+        this.set(a, this.b.append({ op: 'TNEW', type: 'tab', guard: true, phi: false, op1: d & 0x7ff, op2: d >>> 11 }));
         return { kind: 'continue' };
       case 'TDUP': {
         const handle = templateHandle(this.vm, this.vm.constantsOf(proto).kgc[d] as TemplateTable);

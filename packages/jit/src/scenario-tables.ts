@@ -6,7 +6,7 @@
 // lua's writeStringHeader.
 import type { Memory } from '@tracesim/cpu-sim';
 import { luaValueWords, type TableContents, type TableSizes } from '@tracesim/ir';
-import { REGIONS, TABLE_NODE, type TValueWords } from '@tracesim/machine';
+import { NILNODE, REGIONS, TABLE_NODE, type TValueWords } from '@tracesim/machine';
 import { writeTableHeader } from '@tracesim/lua';
 import { ReplayInputError } from './errors';
 
@@ -23,7 +23,7 @@ function checkBlock(t: TableSizes, what: string, address: number, bytes: number)
 export function loadScenarioTables(memory: Memory, tables: readonly TableSizes[]): void {
   const put = (at: number, w: TValueWords) => memory.write64Halves(at, w.lo, w.hi);
   for (const t of tables) {
-    writeTableHeader(memory, t.handle, { asize: t.asize, hmask: t.hmask, array: t.array?.address ?? 0, node: t.node?.address ?? 0, meta: t.meta ?? null });
+    writeTableHeader(memory, t.handle, { asize: t.asize, hmask: t.hmask, array: t.array?.address ?? 0, node: t.node?.address ?? NILNODE, meta: t.meta ?? null });
     if (t.array) {
       checkBlock(t, 'array', t.array.address, SLOT_BYTES * t.array.slots.length);
       t.array.slots.forEach((v, k) => put(t.array!.address + SLOT_BYTES * k, luaValueWords(v)));

@@ -1,8 +1,10 @@
-// The table, upvalue and builtin helpers recorded code calls (ir's tab_*,
-// uv_get/uv_set, ff_call, at asm's HELPER_TRAPS entries): tables are host objects of the
-// interpreter, so these run in TypeScript on the interpreter's heap. Arguments and results are
-// raw 64-bit TValues in SysV registers (rdi, rsi, rdx, rcx, r8); tab_get and ff_call leave the
-// value in the helper-result cell and return its address, for the trace's type-checking XLOAD.
+// The table, upvalue and builtin helpers recorded code calls (NEWREF's lj_tab_newkey, TNEW's
+// lj_tab_new1, TDUP's lj_tab_dup, ir's tab_*, uv_get/uv_set, ff_call, at asm's HELPER_TRAPS
+// entries): they run in TypeScript on the interpreter's heap. Arguments and results are raw
+// 64-bit TValues in SysV registers (rdi, rsi, rdx, rcx, r8); tab_get and ff_call leave the value
+// in the helper-result cell and return its address, for the trace's type-checking XLOAD;
+// lj_tab_newkey returns the address of the new key's value cell in emulated memory, which the
+// trace's HSTORE then writes.
 import { SYSV_GPR_ARGS } from '@tracesim/asm';
 import type { Cpu } from '@tracesim/cpu-sim';
 import { LuaFunction, LuaTable, LuaThrow, type LuaInterpreter, type LuaValue } from '@tracesim/lua';
@@ -26,13 +28,11 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
     c.state.setRegNumber(RAX, RESULT_CELL);
     return { kind: 'return' };
   });
-  const store = (c: Cpu) => {
-    table(c, 0).set(argValue(c, 1) as never, argValue(c, 2));
-    return { kind: 'return' } as const;
-  };
-  cpu.mapTrap(trapAddress('helper_tab_set'), 'helper_tab_set', store);
-  // A new key: the same store, which may rehash the table (the recorder knows it may).
-  cpu.mapTrap(trapAddress('helper_tab_newkey'), 'helper_tab_newkey', store);
+  // A new key, which may rehash the table (the recorder knows it may).
+  cpu.mapTrap(trapAddress('helper_tab_newkey'), 'helper_tab_newkey', (c) => {
+    c.state.setRegNumber(RAX, table(c, 0).newKeyCell(argValue(c, 1) as never));
+    return { kind: 'return' };
+  });
   cpu.mapTrap(trapAddress('helper_tab_len'), 'helper_tab_len', (c) => {
     c.state.setXmmDouble(0, table(c, 0).length());
     return { kind: 'return' };
@@ -93,8 +93,8 @@ export function mapTableHelpers(cpu: Cpu, vm: LuaInterpreter): void {
   });
   cpu.mapTrap(trapAddress('helper_ff_call_side'), 'helper_ff_call_side', callBuiltin);
   cpu.mapTrap(trapAddress('helper_tab_new'), 'helper_tab_new', (c) => {
-    const d = Number(arg(c, 0));
-    returnValue(c, vm.heap.table(d & 0x7ff, d >>> 11));
+    const sizes = Number(arg(c, 0));
+    returnValue(c, vm.heap.table(sizes & 0xffffff, sizes >>> 24));
     return { kind: 'return' };
   });
   cpu.mapTrap(trapAddress('helper_tab_dup'), 'helper_tab_dup', (c) => {

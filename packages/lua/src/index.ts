@@ -14,7 +14,7 @@ export { hostAccess } from './host';
 export { JitOptions, JIT_PARAMS, JIT_FLAGS, OPT_LEVELS } from './jitparams';
 export type { JitParamName, JitFlagName, JitParams } from './jitparams';
 export { HotCounters, HOTCOUNT_SIZE, HOTCOUNT_LOOP, HOTCOUNT_CALL } from './hotcount';
-export { LuaTable } from './table';
+export { keyHash, LuaTable } from './table';
 export { LuaString, LuaFunction, LuaThread, LuaCdata, LuaUserdata, Upvalue, typeName } from './value';
 export { tagOf, FRAME_PCALL, FRAME_PCALLH, FRAME_DELTA_MASK, isPcallFrame } from './stack';
 export { INT64, UINT64, wrap } from './ctype';

@@ -6,7 +6,7 @@
 // that hold no live object's header are given back (handles are never reused, so they stay
 // dead, and a revived table writes its header again).
 import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
-import { REGIONS, STRING_HEADER, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
+import { NILNODE, REGIONS, STRING_HEADER, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
 import { stringHash } from './string-hash';
 import type { LuaTable } from './table';
 import { TAB_HI } from './stack';
@@ -40,7 +40,8 @@ export function writeTableHeader(mem: Memory, handle: number, f: TableHeaderFiel
 }
 
 export function tableHeaderFields(t: LuaTable): TableHeaderFields {
-  return { asize: t.asize, hmask: t.hmask, array: t.arrayAddress, node: t.nodeAddress, meta: t.metatable?.handle ?? null };
+  // A table without a hash part points at g->nilnode, as in LuaJIT.
+  return { asize: t.asize, hmask: t.hmask, array: t.arrayAddress, node: t.hmask === 0 ? NILNODE : t.nodeAddress, meta: t.metatable?.handle ?? null };
 }
 
 /** A string's GCstr header: its length and hash (the replay writes its model strings' with it too). */

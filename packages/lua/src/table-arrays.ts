@@ -1,6 +1,6 @@
 // Tables' parts in emulated memory (machine's `table arrays` region): a table's array part is a
 // block of asize 8-byte TValues, its hash part a block of Nodes (machine's TABLE_NODE: value,
-// key, and a next word tracesim leaves nil), coded as the Lua stack codes them; the header's
+// key, and the address of the next node of its chain), coded as the Lua stack codes them; the header's
 // array and node pointers name the blocks, so compiled traces load and store the values
 // themselves (AREF/ALOAD/ASTORE, HREFK/HLOAD/HSTORE). Blocks come in power-of-two sizes, from a free list per size
 // or past the highest block yet, so the region grows only with the most blocks of each size live
@@ -41,7 +41,7 @@ export class TableArrays implements ArraySlots {
   private readonly free: number[][] = [];
 
   constructor(
-    mem: Memory,
+    private readonly mem: Memory,
     private readonly codec: LuaStack,
   ) {
     const r = REGIONS.tableArrays;
@@ -54,6 +54,10 @@ export class TableArrays implements ArraySlots {
 
   write(address: number, v: LuaValue): void {
     this.codec.set(address, v);
+  }
+
+  writeWord(address: number, word: number): void {
+    this.mem.write64Halves(address, word >>> 0, Math.floor(word / 2 ** 32));
   }
 
   /** A block for `slots` slots (at least one), every slot nil. */
@@ -98,6 +102,11 @@ export class TablePart {
 
   write(i: number, v: LuaValue): void {
     this.store.write(this.at + SLOT_BYTES * i, v);
+  }
+
+  /** Slot `i` gets a raw 64-bit word (a node's next address), unless the part is parked. */
+  writeWord(i: number, word: number): void {
+    if (this.store === this.arrays) this.arrays.writeWord(this.at + SLOT_BYTES * i, word);
   }
 
   /** Every slot's value, in order. */

@@ -1,18 +1,22 @@
 // Lua tables on the host side, shaped as LuaJIT's GCtab: an array part of `asize` slots for the
 // integer keys 0..asize-1 and a hash part of hmask+1 nodes (none when hmask is 0), both sized as
-// lj_tab.c sizes them. A key that finds the hash part full rehashes the table (rehashtab): the
-// integer keys are counted and the array part becomes the largest power of two plus one that is
-// more than half full, the rest go to a new hash part. Nodes keep insertion order and dead keys
-// (stored nil) stay until the next rehash, so next()/ITERN walk both parts by one numeric index
-// as lj_tab_next does: array slots first, then nodes. A node's position is its insertion order,
-// not LuaJIT's hash order, and a new key always takes a free node (LuaJIT may reuse a dead main
-// node). Both parts live in emulated memory (table-arrays.ts), where traces load and store them:
-// array slot k at the array block's slot k, node i's value and key at the node block's slots
-// 3i and 3i+1 (a Node is 24 bytes, as LuaJIT's). The host keeps each node's key and a key-to-node
-// map to find nodes fast; a node's key is written once, when the node is taken. The JIT reads
-// asize, hmask and the parts' addresses from the table's header (heap.ts).
-import { TABLE_NODE } from '@tracesim/machine';
-import type { LuaValue } from './value';
+// lj_tab.c sizes them. The hash part is LuaJIT's chained scatter table: a key's main position is
+// its hash (machine's table-hash.ts) masked with hmask; lj_tab_newkey puts a new key there, or,
+// when a live key holds it, takes the highest free node below the free top, moving the holder
+// there if the holder is not in its own main position, else chaining the new key after it. A
+// dead key (stored nil) keeps its node until a rehash, or until a new key whose main position it
+// is takes it over. A key that finds no free node rehashes the table (rehashtab): the integer keys
+// are counted and the array part becomes the largest power of two plus one that is more than half
+// full, the rest go to a new hash part, re-inserted from the last old node to the first. So
+// next()/ITERN walk both parts by one numeric index as lj_tab_next does: array slots first, then
+// nodes in node order. Both parts live in emulated memory (table-arrays.ts), where traces load and
+// store them: array slot k at the array block's slot k; node i's value, key and next word (the
+// address of the next node of its chain, or 0) at the node block's slots 3i, 3i+1 and 3i+2 (a Node
+// is 24 bytes, as LuaJIT's), which the inline HREF walks. The host mirrors each node's key and
+// next link and keeps a key-to-node map to find nodes fast. The JIT reads asize, hmask and the
+// parts' addresses from the table's header (heap.ts).
+import { numberHash, objectHash, TABLE_NODE } from '@tracesim/machine';
+import { LuaString, type LuaValue } from './value';
 import { SLOT_BYTES, TablePart, type TableArrays } from './table-arrays';
 import { arrayCandidate, fls, hsize2hbits, KeyCensus } from './table-sizing';
 
@@ -34,21 +38,36 @@ const NODE_BYTES = TABLE_NODE.bytes;
 const NODE_SLOTS = NODE_BYTES / SLOT_BYTES;
 const VALUE_SLOT = TABLE_NODE.value / SLOT_BYTES;
 const KEY_SLOT = TABLE_NODE.key / SLOT_BYTES;
+const NEXT_SLOT = TABLE_NODE.next / SLOT_BYTES;
+/** The end of a chain. */
+const NO_NODE = -1;
 
 /** The empty hash part every table shares until it gets nodes (never written). */
-const NO_KEYS: Key[] = [];
+const NO_KEYS: (Key | undefined)[] = [];
+const NO_LINKS: number[] = [];
 const NO_INDEX = new Map<Key, number>();
 
 /** -0 is stored as +0 (lj_tab_newkey). */
 const normalized = (key: Key): Key => (key === 0 ? 0 : key);
 
+/** hashkey: the hash of a key of any type. */
+export function keyHash(key: Key): number {
+  if (typeof key === 'number') return numberHash(key);
+  if (typeof key === 'boolean') return key ? 1 : 0;
+  if (key instanceof LuaString) return key.hash;
+  return objectHash(key.handle);
+}
+
 export class LuaTable {
   /** Array part: t[k] for 0 <= k < asize is its slot k. */
   private readonly array: TablePart;
-  /** Hash part: node i's value and key at slots 3i and 3i+1; keys[i] and index mirror the keys taken so far. */
+  /** Hash part: node i's value, key and next word at slots 3i, 3i+1, 3i+2; keys[i] (undefined: free), links[i] and index mirror them. */
   private readonly nodes: TablePart;
-  private keys: Key[] = NO_KEYS;
+  private keys: (Key | undefined)[] = NO_KEYS;
+  private links: number[] = NO_LINKS;
   private index: Map<Key, number> = NO_INDEX;
+  /** lj_tab_newkey's free top: every node at or above it has a key. */
+  private freeTop = 0;
   /** Hash part mask: nodes - 1, or 0 without a hash part. */
   hmask = 0;
   private meta: LuaTable | null = null;
@@ -149,23 +168,84 @@ export class LuaTable {
     this.newKey(k, value);
   }
 
-  /** lj_tab_newkey: a free node, or (none left) rehash and store again. */
+  /**
+   * lj_tab_newkey for NEWREF: the address of the value cell (nil) of `key`, which the table lacks,
+   * after a rehash if there was no free node (then it may be an array slot).
+   */
+  newKeyCell(key: Key): number {
+    const k = normalized(key);
+    this.set(k, undefined);
+    if (typeof k === 'number' && Number.isInteger(k) && k >= 0 && k < this.array.size) return this.arrayAddress + SLOT_BYTES * k;
+    return this.nodeAddress + NODE_BYTES * this.index.get(k)! + TABLE_NODE.value;
+  }
+
+  /** lj_tab_newkey: the key's main position, or a free node (none left: rehash and store again). */
   private newKey(key: Key, value: LuaValue): void {
-    if (this.keys.length >= this.hsize) {
+    if (this.hmask === 0) {
       this.rehash(key);
       this.set(key, value);
       return;
     }
-    this.takeNode(key, value);
+    let n = this.mainPosition(key);
+    if (this.nodeValue(n) !== undefined) {
+      let free = this.freeTop;
+      do {
+        if (free === 0) {
+          this.rehash(key);
+          this.set(key, value);
+          return;
+        }
+      } while (this.keys[--free] !== undefined);
+      this.freeTop = free;
+      const holder = this.keys[n]!;
+      let previous = this.mainPosition(holder);
+      if (previous !== n) {
+        // The holder is not in its main position: it moves to the free node, the key takes its place.
+        while (this.links[previous] !== n) previous = this.links[previous];
+        this.link(previous, free);
+        this.placeKey(free, holder, this.nodeValue(n));
+        this.link(free, this.links[n]);
+        this.link(n, NO_NODE);
+        this.keys[n] = undefined;
+      } else {
+        // The holder is in its main position: the key goes to the free node, chained after it.
+        this.link(free, this.links[n]);
+        this.link(n, free);
+        n = free;
+      }
+    }
+    // A dead key in the node gives way to the new one.
+    const dead = this.keys[n];
+    if (dead !== undefined) this.index.delete(dead);
+    this.placeKey(n, key, value);
   }
 
-  /** The next free node gets `key` and `value`. */
-  private takeNode(key: Key, value: LuaValue): void {
-    const i = this.keys.length;
+  private mainPosition(key: Key): number {
+    return keyHash(key) & this.hmask;
+  }
+
+  /** Node `i` gets `key` and `value`. */
+  private placeKey(i: number, key: Key, value: LuaValue): void {
     this.index.set(key, i);
-    this.keys.push(key);
+    this.keys[i] = key;
     this.nodes.write(NODE_SLOTS * i + KEY_SLOT, key);
     this.nodes.write(NODE_SLOTS * i + VALUE_SLOT, value);
+  }
+
+  /** Node `i`'s next word names node `next` (or ends the chain). */
+  private link(i: number, next: number): void {
+    this.links[i] = next;
+    this.writeLink(i);
+  }
+
+  private writeLink(i: number): void {
+    const next = this.links[i];
+    this.nodes.writeWord(NODE_SLOTS * i + NEXT_SLOT, next === NO_NODE ? 0 : this.nodes.at + NODE_BYTES * next);
+  }
+
+  /** Every node's next word, written again (the node block moved). */
+  private writeLinks(): void {
+    for (let i = 0; i < this.hsize; i++) this.writeLink(i);
   }
 
   /** rehashtab: count the live integer keys (and the new one) and resize both parts. */
@@ -173,7 +253,7 @@ export class LuaTable {
     const census = new KeyCensus();
     let total = 1;
     for (let k = 0; k < this.array.size; k++) if (this.slot(k) !== undefined && census.count(k)) total++;
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = 0; i < this.hsize; i++) {
       if (this.nodeValue(i) === undefined) continue;
       const k = this.keys[i];
       if (typeof k === 'number') census.count(arrayCandidate(k));
@@ -187,7 +267,7 @@ export class LuaTable {
   /** resizetab: a new array part of `asize` slots and an empty hash part of 2^hbits nodes, refilled. */
   private resize(asize: number, hbits: number): void {
     const oldN = this.array.size, oldKeys = this.keys;
-    const oldVals = oldKeys.map((_, i) => this.nodeValue(i));
+    const oldVals = oldKeys.map((k, i) => (k === undefined ? undefined : this.nodeValue(i)));
     const hsize = hbits > 0 ? 2 ** hbits : 0;
     const grown = SLOT_BYTES * (asize - oldN) + NODE_BYTES * (hsize - this.hsize);
     // A swept table's bytes are counted again when it comes back (heap.revive).
@@ -197,10 +277,13 @@ export class LuaTable {
     this.array.reset(asize, old, this.swept);
     this.nodes.reset(NODE_SLOTS * hsize, [], this.swept);
     this.hmask = hsize === 0 ? 0 : hsize - 1;
-    this.keys = hsize === 0 ? NO_KEYS : [];
+    this.keys = hsize === 0 ? NO_KEYS : new Array<Key | undefined>(hsize).fill(undefined);
+    this.links = hsize === 0 ? NO_LINKS : new Array<number>(hsize).fill(NO_NODE);
     this.index = hsize === 0 ? NO_INDEX : new Map();
+    this.freeTop = hsize;
+    this.writeLinks();
     for (let k = asize; k < oldN; k++) if (old[k] !== undefined) this.set(k, old[k]);
-    for (let i = 0; i < oldKeys.length; i++) if (oldVals[i] !== undefined) this.set(oldKeys[i], oldVals[i]);
+    for (let i = oldKeys.length - 1; i >= 0; i--) if (oldVals[i] !== undefined) this.set(oldKeys[i]!, oldVals[i]);
     this.account.reshaped(this);
   }
 
@@ -208,6 +291,7 @@ export class LuaTable {
   moveParts(): void {
     this.array.move(this.swept);
     this.nodes.move(this.swept);
+    if (!this.swept) this.writeLinks();
   }
 
   /** lj_tab_reasize: the array part grown to hold keys up to `n` (the template of a constructor). */
@@ -219,13 +303,19 @@ export class LuaTable {
   copyFrom(template: LuaTable): void {
     this.resize(template.array.size, template.hmask > 0 ? fls(template.hmask) + 1 : 0);
     for (let k = 0; k < template.array.size; k++) this.setSlot(k, template.slot(k));
-    for (let i = 0; i < template.keys.length; i++) this.takeNode(template.keys[i], template.nodeValue(i));
+    for (let i = 0; i < template.hsize; i++) {
+      const key = template.keys[i];
+      if (key !== undefined) this.placeKey(i, key, template.nodeValue(i));
+      this.link(i, template.links[i]);
+    }
+    this.freeTop = template.freeTop;
   }
 
   /** Calls `visit` with every key, value and the metatable (the collector's mark phase). */
   forEachReference(visit: (v: LuaValue) => void): void {
     for (let k = 0; k < this.array.size; k++) visit(this.slot(k));
-    for (let i = 0; i < this.keys.length; i++) {
+    for (let i = 0; i < this.hsize; i++) {
+      if (this.keys[i] === undefined) continue;
       visit(this.keys[i]);
       visit(this.nodeValue(i));
     }
@@ -278,9 +368,11 @@ export class LuaTable {
       const v = this.slot(p);
       if (v !== undefined) return [p, p, v];
     }
-    for (let h = Math.max(from - n, 0); h < this.keys.length; h++) {
+    for (let h = Math.max(from - n, 0); h < this.hsize; h++) {
+      const key = this.keys[h];
+      if (key === undefined) continue;
       const v = this.nodeValue(h);
-      if (v !== undefined) return [n + h, this.keys[h], v];
+      if (v !== undefined) return [n + h, key, v];
     }
     return undefined;
   }

@@ -4,9 +4,16 @@
 import type { LuaTable } from './table';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
+import { stringHash } from './string-hash';
 
 export class LuaString {
+  private cachedHash: number | undefined;
   constructor(readonly handle: number, readonly s: string) {}
+
+  /** The hash its GCstr header holds (a table's main position for it). */
+  get hash(): number {
+    return (this.cachedHash ??= stringHash(this.s));
+  }
 }
 
 /** An upvalue: open while it aliases a stack slot (by address), closed once it holds its own value. */

@@ -4,3 +4,4 @@ export * from './layout';
 export * from './tvalue';
 export * from './random';
 export * from './luanum';
+export * from './table-hash';

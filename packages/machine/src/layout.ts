@@ -21,7 +21,6 @@ export const TRAP_ENTRIES = [
   'exit_handler',
   'exit_interp',
   'helper_tab_get',
-  'helper_tab_set',
   'helper_tab_len',
   'helper_buf_putstr',
   'helper_call',
@@ -89,6 +88,11 @@ export const DISPATCH_OFFSETS = {
   helperResult2: 0x128,
   /** The running thread's stack limit (L->maxstack): the interpreter writes it on every coroutine switch. */
   stackLimit: 0x130,
+  /**
+   * g->nilnode (a Node, TABLE_NODE: nil value and key, no next): the hash part of every table
+   * without one, so an HREF walks it and finds nothing. Its value is niltv.
+   */
+  nilnode: 0x138,
   /** A 16-byte cell a parallel move parks one value in to break a cycle. */
   moveTemp: 0x110,
   /** The parent-transfer area: a side trace's head copies the values it inherits here first. */
@@ -133,8 +137,14 @@ export const TABLE_HEADER = { asize: 0, hmask: 4, array: 8, node: 16, meta: 24 }
 /** The GCstr fields a trace reads (FLOAD str.len), and the string's hash, at these offsets of a string's header. */
 export const STRING_HEADER = { len: 0, hash: 4 } as const;
 
-/** A hash node (LuaJIT's Node, GC64): its value's TValue, its key's TValue, a next word; HREFK's slot k is node k. */
-export const TABLE_NODE = { value: 0, key: 8, bytes: 24 } as const;
+/** A hash node (LuaJIT's Node, GC64): its value's TValue, its key's TValue, the next node of its chain (an address, 0 at the end); HREFK's slot k is node k. */
+export const TABLE_NODE = { value: 0, key: 8, next: 16, bytes: 24 } as const;
+
+/** g->nilnode's address: the node pointer in the header of a table without a hash part. */
+export const NILNODE = DISPATCH + DISPATCH_OFFSETS.nilnode;
+
+/** niltv's address (nilnode's value): HREF's result for a key the hash part lacks (a KKPTR constant in the IR). */
+export const NILTV = NILNODE + TABLE_NODE.value;
 
 /** Where the header of the GC object (table or string) with handle `handle` sits. */
 export function objectHeaderAddress(handle: number): number {
