@@ -1,12 +1,15 @@
 // A trace file's scenario tables in the replay machine's memory: each header (written by lua's
 // writeTableHeader, as the interpreter writes its tables'), each array slot's TValue and each
-// node's key and value (machine's TABLE_NODE), before the run; afterwards the array slots and
+// node's key and value (machine's TABLE_NODE), before the run. Each node's next word chains it
+// after the node at its key's main position (machine's table-hash.ts), so the inline HREF finds
+// it: a key may sit away from its main position only when that node is free or holds a key of
+// its own main position, as lj_tab_newkey leaves a hash part. Afterwards the array slots and
 // node values are read back, so a replay's stores can be compared with the reference
 // interpreter's (ir's TableMemoryModel). The replay writes its model strings' GCstr headers with
 // lua's writeStringHeader.
 import type { Memory } from '@tracesim/cpu-sim';
-import { luaValueWords, type TableContents, type TableSizes } from '@tracesim/ir';
-import { NILNODE, REGIONS, TABLE_NODE, type TValueWords } from '@tracesim/machine';
+import { luaValueWords, type LuaValue, type TableContents, type TableSizes } from '@tracesim/ir';
+import { NILNODE, numberHash, objectHash, REGIONS, stringHash, TABLE_NODE, type TValueWords } from '@tracesim/machine';
 import { writeTableHeader } from '@tracesim/lua';
 import { ReplayInputError } from './errors';
 
@@ -30,12 +33,50 @@ export function loadScenarioTables(memory: Memory, tables: readonly TableSizes[]
     }
     if (t.node) {
       checkBlock(t, 'node', t.node.address, TABLE_NODE.bytes * t.node.values.length);
+      const next = nodeChains(t);
       t.node.values.forEach((v, k) => {
-        put(t.node!.address + TABLE_NODE.bytes * k + TABLE_NODE.value, luaValueWords(v));
-        put(t.node!.address + TABLE_NODE.bytes * k + TABLE_NODE.key, luaValueWords(t.node!.keys[k]));
+        const at = t.node!.address + TABLE_NODE.bytes * k;
+        put(at + TABLE_NODE.value, luaValueWords(v));
+        put(at + TABLE_NODE.key, luaValueWords(t.node!.keys[k]));
+        memory.write64(at + TABLE_NODE.next, next[k] < 0 ? 0n : BigInt(t.node!.address + TABLE_NODE.bytes * next[k]));
       });
     }
   }
+}
+
+/** A scenario key's main position in a hash part of `hmask` (undefined for a free node's nil key). */
+function mainPosition(key: LuaValue, hmask: number): number | undefined {
+  switch (key.kind) {
+    case 'nil':
+      return undefined;
+    case 'false':
+      return 0;
+    case 'true':
+      return 1 & hmask;
+    case 'num':
+      return numberHash(key.value) & hmask;
+    case 'gc':
+      return (key.type === 'str' ? stringHash(key.text.slice(1, -1)) : objectHash(luaValueWords(key).lo)) & hmask;
+    case 'raw':
+      throw new ReplayInputError('scenario', 'a raw value cannot be a table key');
+  }
+}
+
+/** Each node's successor in its chain (-1 at the end): the nodes away from their main position, in node order, after it. */
+function nodeChains(t: TableSizes): number[] {
+  const keys = t.node!.keys;
+  const home = keys.map((key) => mainPosition(key, t.hmask));
+  const next = keys.map(() => -1);
+  const last = keys.map((_, k) => k);
+  home.forEach((m, k) => {
+    if (m === undefined || m === k) return;
+    if (m >= keys.length || (home[m] !== undefined && home[m] !== m)) {
+      throw new ReplayInputError('scenario', `table {0x${t.handle.toString(16)}}: node ${k}'s key belongs in node ${m}, its main position, which holds a key of another main position; lj_tab_newkey leaves no such hash part`);
+    }
+    next[last[m]] = k;
+    last[m] = k;
+  });
+  return next;
 }
 
 /** Each table's array slots, then its node values, as ir's TableMemoryModel lists them. */

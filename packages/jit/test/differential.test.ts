@@ -7,13 +7,14 @@
 // Tables in slots and as constants have their sizes read from their headers (FLOAD tab.asize,
 // tab.hmask) and checked (ABC, ULE, EQ), and their array parts loaded and stored in place
 // (FLOAD tab.array, AREF, ALOAD, ASTORE), their hash nodes reached by constant key and loaded
-// and stored (FLOAD tab.node, HREFK, HLOAD, HSTORE): the parts must end alike too; strings' lengths
+// and stored (FLOAD tab.node, HREFK, HLOAD, HSTORE) or looked up by HREF (the backend's inline
+// chain walk, against the reference's look at every node): the parts must end alike too; strings' lengths
 // are read from their GCstr headers (FLOAD str.len); concatenations (TOSTR, BUFHDR, BUFPUT, BUFSTR) call the
 // backend's buffer helpers, served from ir's StringModel as the reference interpreter's are. Set TRACESIM_SEED to reproduce a run; the seed is in the test name and in fast-check's report.
 
 import fc from 'fast-check';
 import { assembleTraceSet, MIN_REGS } from '@tracesim/asm';
-import { IRFL_NAMES, IrStepBudgetError, runTraceSet, type RestoredSlot, type RunEvent, type TableContents } from '@tracesim/ir';
+import { insIndex, IRFL_NAMES, IrStepBudgetError, isConstRef, runTraceSet, type RestoredSlot, type RunEvent, type TableContents } from '@tracesim/ir';
 import { isNumberWords, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import { replayTraceSet, stripEngineFields } from '../src';
 import { arbitraryTraceSet } from '../../ir/test/support/arbitrary-trace';
@@ -39,11 +40,13 @@ function canonical(events: readonly RunEvent[]): RunEvent[] {
 test(`compiled traces agree with the reference interpreter under budgets ${MIN_REGS}..${MAX_REGS} (seed ${SEED}, ${CASES} cases)`, () => {
   let compared = 0;
   let budgetStops = 0;
-  const tableOps = { FLOAD: 0, ABC: 0, ALOAD: 0, ASTORE: 0, HREFK: 0, HLOAD: 0, HSTORE: 0, BUFSTR: 0, TOSTR: 0, 'FLOAD str.len': 0 };
+  const tableOps = { FLOAD: 0, ABC: 0, ALOAD: 0, ASTORE: 0, HREFK: 0, HREF: 0, HLOAD: 0, HSTORE: 0, BUFSTR: 0, TOSTR: 0, 'FLOAD str.len': 0, 'access through HREF': 0 };
   fc.assert(
     fc.property(arbitraryTraceSet, (set) => {
-      for (const op of ['FLOAD', 'ABC', 'ALOAD', 'ASTORE', 'HREFK', 'HLOAD', 'HSTORE', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
+      for (const op of ['FLOAD', 'ABC', 'ALOAD', 'ASTORE', 'HREFK', 'HREF', 'HLOAD', 'HSTORE', 'BUFSTR', 'TOSTR'] as const) if (set.traces.some((t) => t.ins.some((i) => i.op === op))) tableOps[op]++;
       if (set.traces.some((t) => t.ins.some((i) => i.op === 'FLOAD' && IRFL_NAMES[i.op2] === 'str.len'))) tableOps['FLOAD str.len']++;
+      const viaHref = (t: (typeof set.traces)[number]) => t.ins.some((i) => (i.op === 'HLOAD' || i.op === 'HSTORE') && !isConstRef(i.op1) && t.ins[insIndex(i.op1)].op === 'HREF');
+      if (set.traces.some(viaHref)) tableOps['access through HREF']++;
       let reference: RunEvent[] | 'budget';
       let arrays: TableContents[] = [];
       try {

@@ -26,5 +26,5 @@ export { forCountsUp, forEnters, forContinues } from './forloop';
 export type { RunOptions, RunResult } from './run';
 export { readLuaSource } from './source';
 export { MAX_ASIZE } from './table-sizing';
-export { stringHash } from './string-hash';
+export { stringHash } from '@tracesim/machine';
 export { writeStringHeader, writeTableHeader } from './object-headers';

@@ -6,8 +6,7 @@
 // that hold no live object's header are given back (handles are never reused, so they stay
 // dead, and a revived table writes its header again).
 import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
-import { NILNODE, REGIONS, STRING_HEADER, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
-import { stringHash } from './string-hash';
+import { NILNODE, REGIONS, STRING_HEADER, stringHash, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
 import type { LuaTable } from './table';
 import { TAB_HI } from './stack';
 

@@ -4,7 +4,7 @@
 import type { LuaTable } from './table';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
-import { stringHash } from './string-hash';
+import { stringHash } from '@tracesim/machine';
 
 export class LuaString {
   private cachedHash: number | undefined;

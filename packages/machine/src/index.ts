@@ -5,3 +5,4 @@ export * from './tvalue';
 export * from './random';
 export * from './luanum';
 export * from './table-hash';
+export * from './string-hash';

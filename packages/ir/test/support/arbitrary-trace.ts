@@ -6,7 +6,9 @@
 // with an array part has its slots loaded (ALOAD, type-guarded) and stored (ASTORE) through
 // FLOAD tab.array and AREF, at a constant index or at an int the ABC before it bounds; one with a
 // hash part has its nodes reached by FLOAD tab.node and HREFK (guarded to find the constant key
-// there, which it may not), then loaded (HLOAD) and stored (HSTORE).
+// there, which it may not), or by HREF of a string key it may hold or a number key it lacks
+// (guarded EQ or NE niltv, either of which may exit), then loaded (HLOAD) and stored (HSTORE).
+// Each node's key is one whose main position (its hash masked with hmask) is that node.
 // Concatenations as rec_cat records them (TOSTR of numbers, BUFHDR, BUFPUT per piece, BUFSTR)
 // make strings that EQ/NE guards compare with constants and with each other, and whose lengths
 // FLOAD str.len reads from their GCstr headers.
@@ -14,7 +16,7 @@
 // with folding/CSE on or off, so the same recipe can be compared both ways.
 
 import fc from 'fast-check';
-import { DISPATCH, DISPATCH_OFFSETS, REGIONS } from '@tracesim/machine';
+import { DISPATCH, DISPATCH_OFFSETS, NILTV, REGIONS, stringHash } from '@tracesim/machine';
 import {
   BUFHDR_MODES,
   TOSTR_MODES,
@@ -92,8 +94,12 @@ export type OpRecipe =
   | (SlotRecipe & {
       readonly k: 'hash';
       readonly node: number;
-      /** HREFK names the key the node holds, or the next node's (and exits). */
+      /** HREFK names the key the node holds, or the next node's (and exits); HREF the node's key, or one no node holds. */
       readonly rightKey: boolean;
+      /** HREFK at the node, or HREF of a string key, or HREF of a number of the pool (a key no node holds). */
+      readonly lookup: 'HREFK' | 'HREF' | 'HREF num';
+      /** After HREF: a guard that it found a node (NE niltv, then the access), else that it did not (EQ niltv). */
+      readonly found: boolean;
     })
   | {
       readonly k: 'guard';
@@ -170,7 +176,17 @@ const opRecipe: fc.Arbitrary<OpRecipe> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ k: fc.constant('array' as const), ...slotRecipe, index: pick, dynamic: fc.boolean() }) },
   { weight: 1, arbitrary: fc.record({ k: fc.constant('strlen' as const), a: pick }) },
-  { weight: 2, arbitrary: fc.record({ k: fc.constant('hash' as const), ...slotRecipe, node: pick, rightKey: fc.boolean() }) },
+  {
+    weight: 3,
+    arbitrary: fc.record({
+      k: fc.constant('hash' as const),
+      ...slotRecipe,
+      node: pick,
+      rightKey: fc.boolean(),
+      lookup: fc.constantFrom('HREFK' as const, 'HREF' as const, 'HREF num' as const),
+      found: fc.boolean(),
+    }),
+  },
   {
     weight: 3,
     arbitrary: fc.record({
@@ -234,8 +250,12 @@ function stringPool(b: TraceBuilder): Ref[] {
 const tableHandle = (k: number): number => 0x100 + k;
 const tableValue = (k: number): LuaValue => ({ kind: 'gc', type: 'tab', text: `{0x${tableHandle(k).toString(16)}}` });
 
-/** The key node i of a recipe table holds. */
-const nodeKey = (i: number): string => `"k${i}"`;
+/** The key node i of a recipe table with `hmask` holds: the first "k<j>" whose main position is node i. */
+function nodeKey(i: number, hmask: number): string {
+  let j = 0;
+  while ((stringHash(`k${j}`) & hmask) !== i) j++;
+  return `"k${j}"`;
+}
 
 /**
  * The recipe's k-th table's parts, in the k-th page of the table-arrays region: an array part
@@ -253,7 +273,7 @@ function tableParts(k: number, asize: number, hmask: number) {
       ? {
           node: {
             address: base + 0x800,
-            keys: Array.from({ length: nodes }, (_, i): LuaValue => ({ kind: 'gc', type: 'str', text: nodeKey(i) })),
+            keys: Array.from({ length: nodes }, (_, i): LuaValue => ({ kind: 'gc', type: 'str', text: nodeKey(i, hmask) })),
             values: Array.from({ length: nodes }, (_, i): LuaValue => (i % 4 === 3 ? { kind: 'nil' } : { kind: 'num', value: 0.25 * i + 1 })),
           },
         }
@@ -376,10 +396,22 @@ function emitOps(b: TraceBuilder, ops: readonly OpRecipe[], p: Pools, nslots: nu
       }
       case 'hash': {
         const { k, table } = recipeTable(b, p, o) ?? {};
-        if (table === undefined || k === undefined || p.tables[k].hmask === 0) break;
-        const nodes = p.tables[k].hmask + 1;
+        if (table === undefined || k === undefined) break;
+        const hmask = p.tables[k].hmask;
+        const nodes = hmask + 1;
         const slot = o.node % nodes;
-        const key = b.constant({ op: 'KGC', type: 'str', text: nodeKey(o.rightKey ? slot : slot + 1) });
+        if (o.lookup !== 'HREFK') {
+          // A table without a hash part is looked up too: its node pointer names g->nilnode.
+          const key = o.lookup === 'HREF num' ? at(p.nums, o.node) : b.constant({ op: 'KGC', type: 'str', text: o.rightKey && hmask > 0 ? nodeKey(slot, hmask) : '"absent"' });
+          if (key === undefined) break;
+          const href = b.emit('HREF', 'p64', table, key)!;
+          takeSnapshot(b, o.snap, p, nslots);
+          b.guard(o.found ? 'NE' : 'EQ', 'p64', href, b.constant({ op: 'KKPTR', type: 'p64', address: BigInt(NILTV) }));
+          if (o.found) slotAccess(b, 'H', href, o, p, nslots);
+          break;
+        }
+        if (hmask === 0) break;
+        const key = b.constant({ op: 'KGC', type: 'str', text: nodeKey(o.rightKey ? slot : (slot + 1) % nodes, hmask) });
         takeSnapshot(b, o.snap, p, nslots);
         const node = b.emit('FLOAD', 'p64', table, IRFL_NAMES.indexOf('tab.node'))!;
         const href = b.emit('HREFK', 'p64', node, b.constant({ op: 'KSLOT', type: 'p64', key, slot }), true)!;
@@ -444,7 +476,10 @@ function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Tr
   const p: Pools = { nums: [], ints: [counter], int64s: [], slots: new Map(), tabs: [], tables: r.tables, strs: stringPool(b) };
   r.slots.forEach((_, k) => p.nums.push(b.sload(3 + k, 'num', SLOAD.T)));
   r.tables.forEach((_, k) => p.tabs.push(b.sload(3 + r.slots.length + k, 'tab', SLOAD.T)));
-  const loads = p.nums.slice();
+  // The values the loop carries are loads of their own, in no pool: no pre-roll op reads them, so
+  // no folding can make a pre-roll value one of them (the body's uses of pre-roll values mean the
+  // values the pre-roll computed).
+  const loads = r.loop ? r.slots.slice(0, r.loop.carried).map((_, k) => b.sload(3 + k, 'num', SLOAD.T)) : [];
   emitOps(b, r.pre, p, nslots);
   const next = b.arith('ADD', 'int', counter, b.kint(1));
   p.slots.set(2, next);
@@ -452,7 +487,7 @@ function buildRoot(r: TraceRecipe, options: { fold: boolean; cse: boolean }): Tr
   b.guard('LE', 'int', next, b.kint(r.limit));
   if (r.loop) {
     // Carried values: the counter and some of the loaded numbers; the body recomputes them.
-    const carried = loads.slice(0, r.loop.carried);
+    const carried = loads;
     takeSnapshot(b, [], p, nslots);
     b.loop();
     emitOps(b, r.loop.body, p, nslots);
