@@ -18,7 +18,7 @@ beforeAll(() => {
   execFileSync('npx', ['tsc', '-b', 'packages/cli'], { cwd: ROOT, stdio: 'inherit' });
 });
 
-// With the JIT on, the table case runs out inside a trace's tab_new helper: the trace unwinds
+// With the JIT on, the table case runs out inside a trace's TNEW (its lj_tab_new1 call): the trace unwinds
 // to the snapshot in force (lj_trace_unwind) and the interpreter fails at the same store.
 const RUNAWAYS: readonly [string, string, readonly string[], readonly string[]][] = [
   ['string_doubling.lua', 'string_doubling.lua:3: not enough memory', [], ['on', 'off']],

@@ -15,5 +15,5 @@ export { TracingJit, JitViolation, type TracingJitOptions } from './tracing-jit'
 export * from './manager';
 export { jitRunJson } from './jit-json';
 export type { JitObserver, TraceStartEvent, RecordEvent, TraceAbortEvent, TraceExitEvent } from './observer';
-export { createJdump, parseJdumpFlags, traceSections, JDUMP_FLAGS, type JdumpFlag } from './jdump';
+export { createJdump, dumpString, parseJdumpFlags, traceSections, JDUMP_FLAGS, type JdumpFlag } from './jdump';
 export { ReportCollector, REPORT_FORMAT, TIMELINE_LIMIT, OUTPUT_LIMIT, reportDocument, type ReportDocument, type RunReport, type ReportTrace, type ReportRow, type TimelinePoint } from './report-data';

@@ -3,7 +3,7 @@
 // the IR, s snapshots, m machine code, x each exit taken, X each exit with its registers. With
 // no flags the set is dump.lua's default `tbim`; a leading + adds to it and a leading - takes away.
 import type { AssembledTrace } from '@tracesim/asm';
-import { formatG, formatIrLines, formatSnapshotLine, formatStartLine, formatStopLine } from '@tracesim/ir';
+import { formatG, formatIrLines, formatSnapshotLine, formatStartLine, formatStopLine, type IRConst, type Trace } from '@tracesim/ir';
 import { bcLine } from '@tracesim/lua';
 import { ReplayInputError } from './errors';
 import type { JitObserver, RecordEvent } from './observer';
@@ -38,9 +38,24 @@ export function parseJdumpFlags(spec: string): ReadonlySet<JdumpFlag> {
   return flags;
 }
 
+/** dump.lua's formatk for a string: quoted, control characters escaped, cut to 20 characters and a ~. */
+export function dumpString(text: string): string {
+  const escaped = (s: string) => s.replace(/[\x00-\x1f\x7f]/g, (c) => (c === '\n' ? '\\n' : c === '\r' ? '\\r' : c === '\t' ? '\\t' : `\\${String(c.charCodeAt(0)).padStart(3, '0')}`));
+  return text.length > 20 ? `"${escaped(text).slice(0, 20)}"~` : `"${escaped(text)}"`;
+}
+
+/** The trace with each string constant (its TValue bits, as the recorder makes it) spelled as dump.lua spells it. */
+function withStringsSpelled(trace: Trace, strings: (bits: bigint) => string | undefined): Trace {
+  const consts = trace.consts.map((k): IRConst => {
+    const text = k.op === 'KINT64' && k.type === 'str' ? strings(k.value) : undefined;
+    return text === undefined ? k : { op: 'KGC', type: 'str', text: dumpString(text) };
+  });
+  return { ...trace, consts };
+}
+
 /** One finished trace: its IR section (flags i, s, r), snapshot section (s without i) and mcode (m). */
-export function traceSections(t: AssembledTrace, flags: ReadonlySet<JdumpFlag>): string[] {
-  const trace = t.trace;
+export function traceSections(t: AssembledTrace, flags: ReadonlySet<JdumpFlag>, strings: (bits: bigint) => string | undefined = () => undefined): string[] {
+  const trace = withStringsSpelled(t.trace, strings);
   const lines: string[] = [];
   if (flags.has('i')) lines.push(...formatIrLines(trace, { registers: flags.has('r'), snapshots: flags.has('s') }));
   else if (flags.has('s')) {
@@ -79,8 +94,8 @@ export function createJdump(flags: ReadonlySet<JdumpFlag>, write: (line: string)
   const observer: JitObserver = {};
   if (traces) {
     observer.traceStart = (e) => write(formatStartLine(e));
-    observer.traceStop = (t) => {
-      for (const line of traceSections(t, flags)) write(line);
+    observer.traceStop = (t, strings) => {
+      for (const line of traceSections(t, flags, strings)) write(line);
       write(formatStopLine(t.trace));
       write('');
     };

@@ -44,7 +44,8 @@ export interface TraceExitEvent {
 export interface JitObserver {
   traceStart?(e: TraceStartEvent): void;
   record?(e: RecordEvent): void;
-  traceStop?(t: AssembledTrace): void;
+  /** `strings` gives the text of a string constant of the trace by its TValue bits (its IR constant is those bits). */
+  traceStop?(t: AssembledTrace, strings: (bits: bigint) => string | undefined): void;
   traceAbort?(e: TraceAbortEvent): void;
   traceExit?(e: TraceExitEvent): void;
 }

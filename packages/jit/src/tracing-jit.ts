@@ -8,7 +8,7 @@
 import { AsmError, EXIT_STUB_LAYOUT, exitStubGroup, TraceAppender, type AssembledTrace } from '@tracesim/asm';
 import { describeViolation, StepBudgetExhausted, type Cpu, type RspCheckpoint, type Violation } from '@tracesim/cpu-sim';
 import { bitsDouble, SNAP_FLAGS, type LinkKind, type ReturnSite, type Trace } from '@tracesim/ir';
-import { BC, LuaFunction, LuaThrow, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
+import { BC, LuaFunction, LuaString, LuaThrow, OP_NAMES, forContinues, insA, type HotEvent, type InstructionEvent, type InterpreterHooks, type LuaInterpreter, type Proto, type ResumePoint, type TraceEntry } from '@tracesim/lua';
 import { DISPATCH, DISPATCH_OFFSETS, REGIONS, RSP0, trapAddress } from '@tracesim/machine';
 import { ReplayBudgetError, ReplayError } from './errors';
 import { decodeExit, ExitState, restoreSnapshot, unwindExit } from './exit-state';
@@ -373,7 +373,10 @@ export class TracingJit {
     if (trace.start.kind === 'side') this.sideExits.sideTraceLinked({ trace: trace.start.parent, exit: trace.start.exit, root: this.rootOf(trace.start) });
     const link = LINK_TEXT[trace.link.kind]?.(trace.link.target, stitched) ?? trace.link.kind;
     this.log(`[TRACE ${String(trace.number).padStart(3)} ${rec.head}${trace.location} ${link}]`);
-    this.options.observer?.traceStop?.(this.area!.get(trace.number)!);
+    this.options.observer?.traceStop?.(this.area!.get(trace.number)!, (bits) => {
+      const s = this.vm.heap.objects[Number(bits & 0xffffffffn)];
+      return s instanceof LuaString ? s.s : undefined;
+    });
   }
 
   /**

@@ -1,6 +1,6 @@
 // The collector (gc.ts): a loop making 10 million short-lived tables runs in bounded memory
 // with the JIT off, and 1 million with it on (where the collection happens inside the trace's
-// tab_new helper calls, with the trace's registers and spill slots as roots). Each run's sum is
+// TNEW's lj_tab_new1 calls, with the trace's registers and spill slots as roots). Each run's sum is
 // checked against the closed form, and the heap's high-water mark against a bound far below
 // what the tables would take if none were freed (72 bytes each); so is the high-water mark of
 // the emulated memory their array parts take (16 bytes each, table-arrays.ts). And fixtures/gc/revive.lua:
@@ -31,7 +31,7 @@ function run(jitOn: boolean, source: string) {
   return { output, peak: vm.heap.peakBytes, arrays: vm.heap.arrays.highWater, traces: jit?.traces.length ?? 0 };
 }
 
-// 10 million with the JIT off; with it on, each table goes through the trace's tab_new helper
+// 10 million with the JIT off; with it on, each table goes through the trace's TNEW (an lj_tab_new1 call)
 // trap, several times slower on the CPU model, so the test takes 1 million (the CLI runs the
 // 10 million in about 18 s).
 test.each([[false, 10_000_000], [true, 1_000_000]])('short-lived tables, JIT %s, %i of them: the right sum, and a heap high-water mark under 16 MB, and one of their array parts under 2 MB', (jitOn, tables) => {

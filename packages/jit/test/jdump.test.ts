@@ -9,7 +9,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { RSP0 } from '@tracesim/machine';
-import { createJdump, parseJdumpFlags, ReplayInputError, type TracingJit } from '../src';
+import { createJdump, dumpString, parseJdumpFlags, ReplayInputError, type TracingJit } from '../src';
 import { runWithJit } from './support/run-with-jit';
 
 const ROOT = path.join(__dirname, '../../..');
@@ -110,4 +110,26 @@ test('i, r, s and m: IR with registers, SNAP lines and the machine code of each 
   expect(full.some((l) => /^0001 (xmm|r[a-z0-9]+|\[)/.test(l))).toBe(true);
   expect(full.some((l) => /^---- TRACE 1 mcode \d+$/.test(l))).toBe(true);
   expect(full.some((l) => /^[0-9a-f]{8}  mov dword \[r14-0xec8\], 0x1$/.test(l))).toBe(true);
+});
+
+/** The quoted string constants of the IR lines of a -jdump listing (dump.lua's formatk spellings). */
+const irStrings = (lines: readonly string[]): Set<string> => new Set(lines.filter((l) => /^\d{4} /.test(l)).flatMap((l) => l.match(/"[^"]*"~?/g) ?? []));
+
+test('string constants in the IR are spelled as dump.lua spells them, each one Debian LuaJIT\'s -jdump spells for the program', () => {
+  let programsWithStrings = 0;
+  for (const file of programs) {
+    const theirs = irStrings(fs.readFileSync(path.join(CORPUS, file.replace(/\.lua$/, '.jdump')), 'latin1').split('\n'));
+    const ours = irStrings(jdump(file, 'i').lines);
+    if (ours.size > 0) programsWithStrings++;
+    expect({ file, strings: [...ours].filter((s) => !theirs.has(s)) }).toEqual({ file, strings: [] });
+  }
+  expect(programsWithStrings).toBeGreaterThanOrEqual(5);
+});
+
+test('dump.lua\'s formatk for strings: control characters escaped, more than 20 characters cut with ~ (spellings from Debian LuaJIT)', () => {
+  expect(dumpString('tab\there')).toBe('"tab\\there"');
+  expect(dumpString('nl\n')).toBe('"nl\\n"');
+  expect(dumpString('\u0001\u007f')).toBe('"\\001\\127"');
+  expect(dumpString('a long string constant here')).toBe('"a long string consta"~');
+  expect(dumpString('exactly twenty chars')).toBe('"exactly twenty chars"');
 });
