@@ -2,7 +2,7 @@
 // string's header fields (machine's TABLE_HEADER, STRING_HEADER, one 32-byte header per GC
 // handle), AREF and HREFK (with its key check) into a table's parts, and the ASTORE/HSTORE of a
 // TValue into the slot they name. ALOAD/HLOAD are XLOAD's typed loads (codegen.ts).
-import { DISPATCH, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE } from '@tracesim/machine';
+import { DISPATCH, FUNC_HEADER, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import { constIndex, insIndex, IRFL_NAMES, wordsToBits, type IRIns, type IRTypeName, type Trace } from '@tracesim/ir';
 import type { Src } from './codegen';
@@ -21,6 +21,7 @@ const SLOT_BYTES = 8;
 /** The object-header fields FLOAD reads (machine's TABLE_HEADER and STRING_HEADER), by IRFL name. */
 const HEADER_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName }>> = {
   'str.len': { offset: STRING_HEADER.len, type: 'int' },
+  'func.env': { offset: FUNC_HEADER.env, type: 'tab' },
   'tab.asize': { offset: TABLE_HEADER.asize, type: 'int' },
   'tab.hmask': { offset: TABLE_HEADER.hmask, type: 'int' },
   'tab.array': { offset: TABLE_HEADER.array, type: 'p64' },

@@ -226,6 +226,17 @@ export abstract class RecorderBase {
     return ref;
   }
 
+  /** getcurrf: the running function, its frame slot's value if the trace has one, else a read-only SLOAD (the slot holds a function: no type check). */
+  protected currentFunction(): Ref {
+    const slot = this.slotOf(-2);
+    const have = this.slots.get(slot);
+    if (have !== undefined) return have;
+    const ref = this.b.sload(slot, 'fun', SLOAD.R);
+    this.slots.set(slot, ref);
+    this.loaded.set(slot, ref);
+    return ref;
+  }
+
   /** Register `reg` as a whole TValue, for a helper: a narrowed int (a loop index) becomes a number. */
   protected tvalue(reg: number): Ref {
     const ref = this.get(reg);

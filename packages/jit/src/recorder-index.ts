@@ -4,7 +4,7 @@
 // one): none, or this one with no __index, or an __index table whose lookup continues; a store guards that the old value is
 // not nil, or that the metatable has no __newindex. __index/__newindex functions (metamethod
 // calls) abort the trace; the interpreter runs them.
-import { HELPERS, REF_NIL, isConstRef, type Ref } from '@tracesim/ir';
+import { HELPERS, IRFL_NAMES, REF_NIL, isConstRef, type Ref } from '@tracesim/ir';
 import { LuaString, LuaTable, type LuaValue, type OpName } from '@tracesim/lua';
 import { LoopRecorder } from './recorder-loops';
 import { luaType, nyi, type RecordOutcome } from './recorder-base';
@@ -37,14 +37,12 @@ export abstract class IndexRecorder extends LoopRecorder {
     throw nyi('NYIBC', `${op} with a ${v === undefined ? 'nil' : typeof v === 'boolean' ? 'boolean' : 'non-number'} key`);
   }
 
-  /** The environment table GGET/GSET use: the running closure's (guarded once any setfenv happened). */
+  /** The environment table GGET/GSET use, as rec_gget finds it: FLOAD func.env of the running function (getcurrf). */
   protected environment(): [Ref, LuaTable] {
     const fn = this.vm.functionAt(this.cur.rtBase);
-    if (this.vm.environmentsChanged) {
-      const closure = this.get(-2);
-      this.guard('EQ', 'fun', closure, this.raw(this.vm.mem.read64(this.cur.rtBase - 16), 'fun'));
-    }
-    return [this.raw(this.bitsOf(fn.env), 'tab'), fn.env];
+    const closure = this.currentFunction();
+    const id = IRFL_NAMES.indexOf('func.env');
+    return [this.b.forwarding.field(closure, id) ?? this.b.emit('FLOAD', 'tab', closure, id)!, fn.env];
   }
 
   /** A constant ref for a GC object (a metatable, an __index table). */

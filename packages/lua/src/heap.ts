@@ -7,7 +7,7 @@ import type { Memory } from '@tracesim/cpu-sim';
 import { LuaTable, TABLE_BYTES } from './table';
 import { TableArrays } from './table-arrays';
 import { LuaStack } from './stack';
-import { mapObjectHeaders, tableHeaderFields, writeStringHeader, writeTableHeader } from './object-headers';
+import { mapObjectHeaders, tableHeaderFields, writeFunctionHeader, writeStringHeader, writeTableHeader } from './object-headers';
 import type { Proto } from './proto';
 import type { CType } from './ctype';
 import { LuaCdata, LuaFunction, LuaString, LuaThread, LuaUserdata, Upvalue } from './value';
@@ -35,6 +35,8 @@ export class Heap {
   };
   /** Every table whose handle is taken (the collector sweeps this list). */
   tables: LuaTable[] = [];
+  /** Every function's handle (functions are never freed): their headers hold the environment. */
+  private readonly functions: number[] = [];
   /** Bytes past which an allocation asks for a collection (gc.ts sets it after each one). */
   threshold = Infinity;
   /** Asked for a collection (the interpreter collects when no trace runs and none records). */
@@ -103,10 +105,22 @@ export class Heap {
     writeTableHeader(this.mem, t.handle, tableHeaderFields(t));
   }
 
-  /** The handles of every object whose header must stay: the live tables and every (interned, never freed) string. */
+  /** The handles of every object whose header must stay: the live tables and every (interned, never freed) string and function. */
   *liveHeaders(): Iterable<number> {
     for (const t of this.tables) yield t.handle;
     for (const s of this.strings.values()) yield s.handle;
+    yield* this.functions;
+  }
+
+  /** A function's environment changed (setfenv): its header is written again. */
+  setEnvironment(f: LuaFunction, env: LuaTable): void {
+    f.env = env;
+    writeFunctionHeader(this.mem, f.handle, env);
+  }
+
+  private functionMade(f: LuaFunction): void {
+    this.functions.push(f.handle);
+    writeFunctionHeader(this.mem, f.handle, f.env);
   }
 
   /** A swept table stored again: its handle is its own once more and its bytes count again. */
@@ -124,12 +138,14 @@ export class Heap {
     this.charge(40 + 8 * upvalues.length);
     const f = new LuaFunction(this.objects.length, proto, upvalues, null, '', env);
     this.objects.push(f);
+    this.functionMade(f);
     return f;
   }
 
   builtin(name: string, fn: BuiltinFn): LuaFunction {
     const f = new LuaFunction(this.objects.length, null, [], fn, name, this.globals);
     this.objects.push(f);
+    this.functionMade(f);
     if (!this.builtins.has(name)) this.builtins.set(name, f);
     return f;
   }

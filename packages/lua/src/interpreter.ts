@@ -192,8 +192,6 @@ export class LuaInterpreter {
   readonly mainThread: LuaThread;
   budget: number;
   readonly nextFn: LuaFunction;
-  /** Some function's environment was set (setfenv): recorded global accesses then guard their closure. */
-  environmentsChanged = false;
   /** Modules `require` loads on demand (package.preload): ffi, table.new, table.clear. Filled by the libraries. */
   readonly preloads = new Map<string, LuaFunction>();
 
@@ -784,17 +782,9 @@ export class LuaInterpreter {
     return stackLevel(this, level)?.fn ?? null;
   }
 
-  /**
-   * setfenv on a Lua function: its GGET/GSET see `env` from now on. The first one drops the
-   * compiled traces (they took every environment to be the global table); later recordings
-   * guard the closure of each global access instead.
-   */
+  /** setfenv on a Lua function: its GGET/GSET see `env` from now on (traces read it from the function's header, FLOAD func.env). */
   setEnvironment(fn: LuaFunction, env: LuaTable): void {
-    fn.env = env;
-    if (this.environmentsChanged) return;
-    // Traces compiled so far took every environment to be the global table.
-    this.environmentsChanged = true;
-    this.hooks.onFlush?.();
+    this.heap.setEnvironment(fn, env);
   }
 
   /** jit.flush(): drop every compiled trace. */

@@ -6,7 +6,7 @@
 // that hold no live object's header are given back (handles are never reused, so they stay
 // dead, and a revived table writes its header again).
 import { PAGE_SIZE, type Memory } from '@tracesim/cpu-sim';
-import { NILNODE, REGIONS, STRING_HEADER, stringHash, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
+import { FUNC_HEADER, NILNODE, REGIONS, STRING_HEADER, stringHash, TABLE_HEADER, objectHeaderAddress } from '@tracesim/machine';
 import type { LuaTable } from './table';
 import { TAB_HI } from './stack';
 
@@ -36,6 +36,11 @@ export function writeTableHeader(mem: Memory, handle: number, f: TableHeaderFiel
   writeAddress(mem, at + TABLE_HEADER.array, f.array);
   writeAddress(mem, at + TABLE_HEADER.node, f.node);
   mem.write64Halves(at + TABLE_HEADER.meta, f.meta === null ? 0 : f.meta, f.meta === null ? 0 : TAB_HI);
+}
+
+/** A function's header: its environment table (FLOAD func.env). */
+export function writeFunctionHeader(mem: Memory, handle: number, env: LuaTable): void {
+  mem.write64Halves(objectHeaderAddress(handle) + FUNC_HEADER.env, env.handle, TAB_HI);
 }
 
 export function tableHeaderFields(t: LuaTable): TableHeaderFields {

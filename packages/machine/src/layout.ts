@@ -134,6 +134,9 @@ export const REGIONS = {
  */
 export const TABLE_HEADER = { asize: 0, hmask: 4, array: 8, node: 16, meta: 24 } as const;
 
+/** The GCfunc field a trace reads (FLOAD func.env): the environment table's TValue, at this offset of a function's header. */
+export const FUNC_HEADER = { env: 0 } as const;
+
 /** The GCstr fields a trace reads (FLOAD str.len), and the string's hash, at these offsets of a string's header. */
 export const STRING_HEADER = { len: 0, hash: 4 } as const;
 
