@@ -7,25 +7,26 @@
 import { DISPATCH_OFFSETS, trapAddress, wordsToNumber, type TValueWords } from '@tracesim/machine';
 import type { Operand } from '@tracesim/x86';
 import {
-  ARITH_OPS, COMPARISON_OPS, FPMATH_NAMES, SLOAD, SNAP_FLAGS, constIndex, helperCall, decodeConv, insIndex, insRef, refType,
+  ARITH_OPS, COMPARISON_OPS, SLOAD, SNAP_FLAGS, constIndex, helperCall, insIndex, insRef, refType,
   isConstRef, itypeOfType, opInfo, snapshotInForce, traceLocation, truncateToInt, wordsToBits,
-  type ArithOp, type ComparisonOp, type IRTypeName, type FpmathName, type IRIns, type Ref, type ReturnSite, type Trace,
+  type ArithOp, type ComparisonOp, type IRIns, type Ref, type ReturnSite, type Trace,
 } from '@tracesim/ir';
 import type { AssembledTrace, ExitSlot, ValueHome } from './assembled';
 import { constBits, constWords, type ConstPool } from './const-pool';
-import { Emitter, gpr, imm, mem, rel, ripRef, xmm, type RipRef } from './emitter';
+import { Emitter, gpr, imm, mem, rel, xmm } from './emitter';
 import { AsmError } from './errors';
 import { branchesAfterVmstate, type ExitBranch } from './exit-patch';
 import { sideTraceFrame } from './frame';
 import { traceHead, traceTail } from './heads-tails';
 import { emitHashLookup } from './hash-lookup';
 import { helperTrap, SYSV_GPR_ARGS } from './helper-traps';
-import { ABS_MASK, COND, INT_ARITH, INT_COMPARE, INT_MINMAX, negate, NUM_ARITH, NUM_COMPARE, SIGN_MASK } from './op-tables';
+import { COND } from './op-tables';
 import { sequentializeMoves, type ConstSource, type Loc, type Move } from './parallel-move';
 import { SCRATCH, type Allocation, type Home } from './regalloc';
 import { allocateTrace, loopIndex, registerColumns } from './trace-alloc';
 import { valueRepr, checkedRepr, type ValueRepr } from './value-repr';
 import { formatMcodeLine } from './jdump-syntax';
+import { ArithCodegen } from './arith-codegen';
 import { ObjectAccessCodegen } from './object-access';
 
 const RSP = 4;
@@ -38,16 +39,6 @@ const SLOT_BYTES = 8;
 const slotDisp = (slot: number): number => SLOT_BYTES * (slot - 2);
 const NUMBER_HI_LIMIT_SIGNED = 0xfff90000 - 0x1_0000_0000;
 const TRANSFER = DISPATCH_OFFSETS.parentTransfer;
-/** roundsd immediate: round toward -inf (1), precision exception suppressed (8). */
-const ROUND_FLOOR = 9;
-/** FPMATH done inline (SSE4.1 roundsd, as LuaJIT emits it on CPUs that have it, and sqrtsd). */
-const FPMATH_INLINE: Partial<Record<FpmathName, (dest: Operand, src: Operand | RipRef) => [string, (Operand | RipRef)[]]>> = {
-  floor: (d, s) => ['roundsd', [d, s, imm(ROUND_FLOOR, 8)]],
-  ceil: (d, s) => ['roundsd', [d, s, imm(10, 8)]],
-  trunc: (d, s) => ['roundsd', [d, s, imm(11, 8)]],
-  sqrt: (d, s) => ['sqrtsd', [d, s]],
-};
-
 export interface TraceCodegenInput {
   readonly trace: Trace;
   readonly pool: ConstPool;
@@ -79,19 +70,23 @@ class TraceCodegen {
   private readonly transferCell = new Map<number, { cell: number; type: ExitSlot['type'] } | { words: TValueWords }>();
   private loopAddress?: number;
   private readonly objects: ObjectAccessCodegen;
+  private readonly numbers: ArithCodegen;
 
   constructor(private readonly input: TraceCodegenInput) {
     this.trace = input.trace;
     this.alloc = allocateTrace(this.trace, input.regs);
     this.e = new Emitter(input.address);
-    this.objects = new ObjectAccessCodegen({
+    const context = {
       e: this.e,
       trace: this.trace,
-      where: (i) => this.where(i),
-      sources: (ins, i) => this.sources(ins, i),
-      dest: (i) => this.alloc.ins[i].dest,
-      exit: (cond, i) => this.exit(cond, i),
-    });
+      pool: input.pool,
+      where: (i?: number) => this.where(i),
+      sources: (ins: IRIns, i: number) => this.sources(ins, i),
+      dest: (i: number) => this.alloc.ins[i].dest,
+      exit: (cond: number, i: number) => this.exit(cond, i),
+    };
+    this.objects = new ObjectAccessCodegen(context);
+    this.numbers = new ArithCodegen(context);
     if (this.trace.start.kind === 'side') {
       const frame = sideTraceFrame(this.alloc.spadjust, input.parent!.spadjust);
       this.spadjust = frame.spadjust;
@@ -183,10 +178,6 @@ class TraceCodegen {
 
   // ---- values and operands
 
-  private constSrc(ref: Ref, width: 32 | 64 | 128): RipRef {
-    return ripRef(this.input.pool.address(constBits(this.trace, ref, this.where())), width);
-  }
-
   private sources(ins: IRIns, i: number): Src[] {
     const info = opInfo(ins.op);
     const regs = [...this.alloc.ins[i].operands];
@@ -196,23 +187,6 @@ class TraceCodegen {
       if (ref < insRef(0)) throw new AsmError(this.where(i), 'the BASE pointer (ref 0000) as an operand is not supported by the backend');
       return { kind: 'reg', reg: regs.shift()! };
     });
-  }
-
-  private int(s: Src): Operand | RipRef {
-    return s.kind === 'reg' ? gpr(s.reg, 32) : this.constSrc(s.ref, 32);
-  }
-
-  /** An int operand for instructions that take an immediate (mov, add, sub, cmp). */
-  private intOrImm(s: Src): Operand | RipRef {
-    return s.kind === 'reg' ? gpr(s.reg, 32) : imm(BigInt.asIntN(32, constBits(this.trace, s.ref, this.where())), 32);
-  }
-
-  private quad(s: Src): Operand | RipRef {
-    return s.kind === 'reg' ? gpr(s.reg, 64) : this.constSrc(s.ref, 64);
-  }
-
-  private num(s: Src): Operand | RipRef {
-    return s.kind === 'reg' ? xmm(s.reg) : this.constSrc(s.ref, 64);
   }
 
   private exit(cond: number, i: number): void {
@@ -228,8 +202,8 @@ class TraceCodegen {
     if (op === 'SLOAD') return this.sload(ins, i);
     if (op === 'XLOAD' || op === 'ALOAD' || op === 'HLOAD') return this.xload(ins, i);
     if (op === 'FLOAD') return this.objects.fload(ins, i);
-    if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.compare(ins, i, op as ComparisonOp);
-    if ((ARITH_OPS as readonly string[]).includes(op)) return this.arith(ins, i, op as ArithOp);
+    if ((COMPARISON_OPS as readonly string[]).includes(op)) return this.numbers.compare(ins, i, op as ComparisonOp);
+    if ((ARITH_OPS as readonly string[]).includes(op)) return this.numbers.arith(ins, i, op as ArithOp);
     switch (op) {
       case 'NOP': case 'USE': case 'CARG': case 'PHI':
         return;
@@ -238,11 +212,11 @@ class TraceCodegen {
         this.loopAddress = this.e.here;
         return;
       case 'NEG': case 'ABS':
-        return this.unary(ins, i);
+        return this.numbers.unary(ins, i);
       case 'FPMATH':
-        return this.fpmath(ins, i);
+        return this.numbers.fpmath(ins, i);
       case 'CONV':
-        return this.conv(ins, i);
+        return this.numbers.conv(ins, i);
       case 'AREF':
         return this.objects.aref(ins, i);
       case 'HREFK':
@@ -301,194 +275,11 @@ class TraceCodegen {
       }
     }
     if (repr === 'int' && checkedInt) {
-      this.checkedToInt(at(64), dest, i);
+      this.numbers.checkedToInt(at(64), dest, i);
     } else if (dest !== undefined) {
       if (repr === 'int') this.e.emit('cvttsd2si', [gpr(dest, 32), at(64)]);
       else if (repr === 'num') this.e.emit('movsd', [xmm(dest), at(64)]);
       else this.e.emit('mov', [gpr(dest), at(64)]);
-    }
-  }
-
-  /** cvttsd2si with an exactness check (exit unless the number is an int32; -0 passes), then into dest. */
-  private checkedToInt(source: Operand | RipRef, dest: number | undefined, i: number): void {
-    this.e.emit('cvttsd2si', [gpr(TMP, 32), source]);
-    this.e.emit('cvtsi2sd', [xmm(FTMP), gpr(TMP, 32)]);
-    this.e.emit('ucomisd', [xmm(FTMP), source]);
-    this.exit(COND.p, i);
-    this.exit(COND.ne, i);
-    if (dest !== undefined) this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
-  }
-
-  private arith(ins: IRIns, i: number, op: ArithOp): void {
-    const repr = checkedRepr(ins.type, this.where(i));
-    const [a, b] = this.sources(ins, i);
-    const dest = this.alloc.ins[i].dest;
-    if (repr === 'num' && op === 'MOD') {
-      if (dest !== undefined) this.numMod(dest, a, b);
-      return;
-    }
-    if (repr === 'num') {
-      const mnemonic = NUM_ARITH[op];
-      if (!mnemonic) throw new AsmError(this.where(i), `num ${op} is not supported by the backend`);
-      if (dest !== undefined) this.twoAddress(dest, a, b, 'num', (d, src) => this.e.emit(mnemonic, [d, src]));
-      return;
-    }
-    if (isInt64(ins.type) && INT_ARITH[op]?.overflowGuard === false) {
-      // i64/u64 ADD, SUB and MUL wrap alike: the 64-bit forms of the int ops.
-      if (dest !== undefined) this.twoAddress(dest, a, b, 'raw64', (d, src) => this.e.emit(INT_ARITH[op]!.mnemonic, [d, src]));
-      return;
-    }
-    if (repr !== 'int') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
-    const minmax = INT_MINMAX[op];
-    if (minmax !== undefined) {
-      if (dest === undefined) return;
-      this.e.emit('mov', [gpr(TMP, 32), this.intOrImm(a)]);
-      this.e.emit('cmp', [gpr(TMP, 32), this.intOrImm(b)]);
-      this.e.emit('cmov', [gpr(TMP, 32), this.int(b)], { cond: minmax });
-      this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
-      return;
-    }
-    const row = INT_ARITH[op];
-    if (!row) throw new AsmError(this.where(i), `int ${op} is not supported by the backend`);
-    if (row.overflowGuard) {
-      this.e.emit('mov', [gpr(TMP, 32), this.intOrImm(a)]);
-      this.e.emit(row.mnemonic, [gpr(TMP, 32), row.mnemonic === 'imul' ? this.int(b) : this.intOrImm(b)]);
-      this.exit(COND.o, i);
-      if (dest !== undefined) this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
-    } else if (dest !== undefined) {
-      this.twoAddress(dest, a, b, 'int', (d, src) => this.e.emit(row.mnemonic, [d, src]), row.mnemonic !== 'imul');
-    }
-  }
-
-  /** Lua's number modulo as lj_vm_foldarith computes it: a - floor(a/b) * b (roundsd mode 9 = floor, inexact suppressed). */
-  private numMod(dest: number, a: Src, b: Src): void {
-    this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(FTMP), this.num(a)]);
-    this.e.emit('divsd', [xmm(FTMP), this.num(b)]);
-    this.e.emit('roundsd', [xmm(FTMP), xmm(FTMP), imm(ROUND_FLOOR, 8)]);
-    this.e.emit('mulsd', [xmm(FTMP), this.num(b)]);
-    if (dest === FTMP) {
-      // The result itself lives in the scratch register: park floor(a/b)*b in the move cell.
-      const cell = mem(R14_DISPATCH, DISPATCH_OFFSETS.moveTemp, 64);
-      this.e.emit('movsd', [cell, xmm(FTMP)]);
-      this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(FTMP), this.num(a)]);
-      this.e.emit('subsd', [xmm(FTMP), cell]);
-      return;
-    }
-    if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(dest), this.num(a)]);
-    this.e.emit('subsd', [xmm(dest), xmm(FTMP)]);
-  }
-
-  /** dest = a OP b for a two-address x86 op, keeping b intact when dest already holds it. */
-  private twoAddress(dest: number, a: Src, b: Src, repr: 'int' | 'num' | 'raw64', op: (d: Operand, src: Operand | RipRef) => void, immOk = false): void {
-    const width = repr === 'raw64' ? 64 : 32;
-    const reg = (n: number): Operand => (repr === 'num' ? xmm(n) : gpr(n, width));
-    const load = (d: number, s: Src): void => {
-      if (s.kind === 'reg' && s.reg === d) return;
-      if (repr === 'num') this.e.emit(s.kind === 'reg' ? 'movaps' : 'movsd', [xmm(d), this.num(s)]);
-      else this.e.emit('mov', [gpr(d, width), repr === 'raw64' ? this.quad(s) : this.intOrImm(s)]);
-    };
-    const src = (s: Src): Operand | RipRef => (repr === 'num' ? this.num(s) : repr === 'raw64' ? this.quad(s) : immOk ? this.intOrImm(s) : this.int(s));
-    if (a.kind === 'reg' && a.reg === dest) {
-      op(reg(dest), src(b));
-    } else if (!(b.kind === 'reg' && b.reg === dest)) {
-      load(dest, a);
-      op(reg(dest), src(b));
-    } else {
-      const tmp = repr === 'num' ? FTMP : TMP;
-      load(tmp, a);
-      op(reg(tmp), src(b));
-      if (repr === 'num') this.e.emit('movaps', [xmm(dest), xmm(tmp)]);
-      else this.e.emit('mov', [gpr(dest, width), gpr(tmp, width)]);
-    }
-  }
-
-  private unary(ins: IRIns, i: number): void {
-    const repr = checkedRepr(ins.type, this.where(i));
-    const [a] = this.sources(ins, i);
-    const dest = this.alloc.ins[i].dest;
-    if (dest === undefined) return;
-    if (repr === 'num') {
-      if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit(a.kind === 'reg' ? 'movaps' : 'movsd', [xmm(dest), this.num(a)]);
-      const mask = this.input.pool.address(ins.op === 'NEG' ? SIGN_MASK : ABS_MASK);
-      this.e.emit(ins.op === 'NEG' ? 'xorpd' : 'andpd', [xmm(dest), ripRef(mask, 128)]);
-    } else if (repr === 'int') {
-      if (ins.op === 'NEG') {
-        if (!(a.kind === 'reg' && a.reg === dest)) this.e.emit('mov', [gpr(dest, 32), this.intOrImm(a)]);
-        this.e.emit('neg', [gpr(dest, 32)]);
-      } else {
-        this.e.emit('mov', [gpr(TMP, 32), this.int(a)]);
-        this.e.emit('neg', [gpr(TMP, 32)]);
-        this.e.emit('cmov', [gpr(TMP, 32), this.int(a)], { cond: COND.s });
-        this.e.emit('mov', [gpr(dest, 32), gpr(TMP, 32)]);
-      }
-    } else {
-      throw new AsmError(this.where(i), `${ins.type} ${ins.op} is not supported by the backend`);
-    }
-  }
-
-  private fpmath(ins: IRIns, i: number): void {
-    const name = FPMATH_NAMES[ins.op2];
-    const inline = ins.type === 'num' ? FPMATH_INLINE[name] : undefined;
-    if (!inline) throw new AsmError(this.where(i), `FPMATH ${name ?? ins.op2} is not supported by the backend`);
-    const [a] = this.sources(ins, i);
-    const dest = this.alloc.ins[i].dest;
-    if (dest === undefined) return;
-    const [mnemonic, operands] = inline(xmm(dest), this.num(a));
-    this.e.emit(mnemonic, operands);
-  }
-
-  private compare(ins: IRIns, i: number, op: ComparisonOp): void {
-    const repr = checkedRepr(ins.type, this.where(i));
-    const [a, b] = this.sources(ins, i);
-    if (repr === 'num') return this.compareNum(op, a, b, i);
-    if (repr !== 'int' && !isInt64(ins.type) && op !== 'EQ' && op !== 'NE') throw new AsmError(this.where(i), `${ins.type} ${op} is not supported by the backend`);
-    const wide = repr !== 'int';
-    const left = a.kind === 'reg' ? gpr(a.reg, wide ? 64 : 32) : gpr(TMP, wide ? 64 : 32);
-    if (a.kind === 'const') this.e.emit('mov', [left, wide ? this.quad(a) : this.intOrImm(a)]);
-    this.e.emit('cmp', [left, wide ? this.quad(b) : this.intOrImm(b)]);
-    this.exit(negate(INT_COMPARE[op]), i);
-  }
-
-  private compareNum(op: ComparisonOp, a: Src, b: Src, i: number): void {
-    const ucomisd = (x: Src, y: Src): void => {
-      if (x.kind === 'const') this.e.emit('movsd', [xmm(FTMP), this.num(x)]);
-      this.e.emit('ucomisd', [xmm(x.kind === 'reg' ? x.reg : FTMP), this.num(y)]);
-    };
-    if (op === 'EQ') {
-      ucomisd(a, b);
-      this.exit(COND.p, i);
-      this.exit(COND.ne, i);
-    } else if (op === 'NE') {
-      ucomisd(a, b);
-      // jp over the je: unordered operands are not equal, so NE holds.
-      const skip = this.e.here + 2 + 6;
-      this.e.emit('j', [rel(skip, 8)], { cond: COND.p });
-      this.exit(COND.e, i);
-    } else {
-      const row = NUM_COMPARE[op];
-      if (row.swap) ucomisd(b, a);
-      else ucomisd(a, b);
-      this.exit(negate(row.holds), i);
-    }
-  }
-
-  private conv(ins: IRIns, i: number): void {
-    const c = decodeConv(ins.op2);
-    const [a] = this.sources(ins, i);
-    const dest = this.alloc.ins[i].dest;
-    if (c.dst === 'num' && c.src === 'int') {
-      if (dest !== undefined) this.e.emit('cvtsi2sd', [xmm(dest), this.int(a)]);
-    } else if (c.dst === 'int' && c.src === 'num') {
-      if (c.check === 'check' || c.check === 'index') this.checkedToInt(this.num(a) as Operand, dest, i);
-      else if (dest !== undefined) this.e.emit('cvttsd2si', [gpr(dest, 32), this.num(a)]);
-    } else if (isInt64(c.dst) && c.src === 'int') {
-      // Sign-extended (LuaJIT's i64.int sext); a constant was folded by the recorder.
-      if (dest !== undefined) this.e.emit('movsxd', [gpr(dest, 64), this.int(a)]);
-    } else if (c.dst === 'i64' && c.src === 'num') {
-      // cvttsd2si's integer indefinite (-2^63) for NaN and out-of-range values, as lj_num2i64.
-      if (dest !== undefined) this.e.emit('cvttsd2si', [gpr(dest, 64), this.num(a)]);
-    } else {
-      throw new AsmError(this.where(i), `CONV ${c.dst}.${c.src} is not supported by the backend`);
     }
   }
 
@@ -775,9 +566,4 @@ function spillLoc(slot: number): Loc {
 function withRegisterColumn(t: Trace, alloc: Allocation, spadjust: number): Trace {
   const columns = registerColumns(alloc);
   return { ...t, spadjust, ins: t.ins.map((ins, i) => (columns[i] === undefined ? ins : { ...ins, reg: columns[i] })) };
-}
-
-/** The 64-bit integer types, held raw in a GPR and computed with the 64-bit int forms. */
-function isInt64(type: IRTypeName): boolean {
-  return type === 'i64' || type === 'u64';
 }

@@ -32,7 +32,7 @@ const HEADER_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName 
 export interface AccessContext {
   readonly e: Emitter;
   readonly trace: Trace;
-  where(i: number): string;
+  where(i?: number): string;
   sources(ins: IRIns, i: number): Src[];
   dest(i: number): number | undefined;
   exit(cond: number, i: number): void;
