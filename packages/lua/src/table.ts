@@ -7,7 +7,7 @@
 // dead key (stored nil) keeps its node until a rehash, or until a new key whose main position it
 // is takes it over. A key that finds no free node rehashes the table (rehashtab): the integer keys
 // are counted and the array part becomes the largest power of two plus one that is more than half
-// full, the rest go to a new hash part, re-inserted from the last old node to the first. So
+// full, the rest go to a new hash part, re-inserted from the first old node to the last. So
 // next()/ITERN walk both parts by one numeric index as lj_tab_next does: array slots first, then
 // nodes in node order. Both parts live in emulated memory (table-arrays.ts), where traces load and
 // store them: array slot k at the array block's slot k; node i's value, key and next word (the
@@ -283,7 +283,7 @@ export class LuaTable {
     this.freeTop = hsize;
     this.writeLinks();
     for (let k = asize; k < oldN; k++) if (old[k] !== undefined) this.set(k, old[k]);
-    for (let i = oldKeys.length - 1; i >= 0; i--) if (oldVals[i] !== undefined) this.set(oldKeys[i]!, oldVals[i]);
+    for (let i = 0; i < oldKeys.length; i++) if (oldVals[i] !== undefined) this.set(oldKeys[i]!, oldVals[i]);
     this.account.reshaped(this);
   }
 
