@@ -156,16 +156,18 @@ export abstract class IndexRecorder extends LoopRecorder {
       if (!(t instanceof LuaTable) || this.b.typeOf(ref) !== 'tab') throw nyi('NYIBC', 'store into a non-table');
       part = this.keyPart(ref, t, key, keyValue);
       old = t.get(keyValue);
-      const viaHref = part.part === 'hash' && this.b.instruction(part.href).op === 'HREF';
+      // An HREF (not an HREFK) may give niltv: its result is guarded.
+      const href = part.part === 'hash' && this.b.instruction(part.href).op === 'HREF' ? part.href : undefined;
+      const absent = part.part === 'hash' && part.absent;
       if (old !== undefined) {
         if (this.knownValue(ref, key, part, old) !== undefined) break;
-        if (viaHref) this.guard('NE', 'p64', (part as { href: Ref }).href, this.niltv());
+        if (href !== undefined) this.guard('NE', 'p64', href, this.niltv());
         if (t.metatable === null) this.metatable(ref, t);
         else this.rawLoad(ref, key, part, old);
         break;
       }
       if (this.newindexApplies(t)) this.guardNil(part);
-      else if (viaHref) this.guard((part as { absent: boolean }).absent ? 'EQ' : 'NE', 'p64', (part as { href: Ref }).href, this.niltv());
+      else if (href !== undefined) this.guard(absent ? 'EQ' : 'NE', 'p64', href, this.niltv());
       if (t.metatable === null) {
         this.metatable(ref, t);
         break;
