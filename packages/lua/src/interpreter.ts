@@ -93,7 +93,7 @@ export interface InterpreterHooks {
   enterTrace?(entry: TraceEntry): ResumePoint;
   /** A Lua error is being raised (the JIT aborts a recording: "error thrown or hook called during recording"). */
   onError?(): void;
-  /** The program changed what compiled traces assume (jit.flush, setfenv): drop them all. */
+  /** The program asked to drop every compiled trace (jit.flush). */
   onFlush?(): void;
   /**
    * The running trace's general registers as [lo, hi] words, for a collection inside one of its
@@ -792,7 +792,7 @@ export class LuaInterpreter {
     this.hooks.onFlush?.();
   }
 
-  /** An estimate of the bytes the program has allocated (nothing is ever freed: there is no collector). */
+  /** The bytes the program's live objects take, as the heap counts them (the collector gives swept tables' bytes back). */
   memoryInUse(): number {
     return this.heap.bytes;
   }
