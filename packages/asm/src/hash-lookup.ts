@@ -7,21 +7,16 @@
 // in rax. Unlike asm_href, which leaves the loop at the first match, the walk runs to the end of
 // the chain and keeps the match with a conditional move (a key has one node), so the code
 // branches only backwards.
-import { DISPATCH, HASH_BIAS, HASH_ROT1, HASH_ROT2, HASH_ROT3, NILTV, REGIONS, STRING_HEADER, TABLE_HEADER, TABLE_NODE } from '@tracesim/machine';
+import { HASH_BIAS, HASH_ROT1, HASH_ROT2, HASH_ROT3, NILTV, STRING_HEADER, TABLE_HEADER, TABLE_NODE } from '@tracesim/machine';
 import type { IRTypeName } from '@tracesim/ir';
-import type { Operand } from '@tracesim/x86';
 import { gpr, imm, mem, rel, type Emitter } from './emitter';
 import { AsmError } from './errors';
+import { headerField } from './object-access';
 import { COND } from './op-tables';
 import { SCRATCH } from './regalloc';
 
-const RAX = 0, RDX = 2, RCX = 1, RSI = 6, RDI = 7, R8 = 8, R9 = 9, R14_DISPATCH = 14;
+const RAX = 0, RDX = 2, RCX = 1, RSI = 6, RDI = 7, R8 = 8, R9 = 9;
 const TMP = SCRATCH.gpr;
-
-/** A field of the GC object header whose handle × 4 is in `reg`, reached from DISPATCH (r14). */
-const headerField = (reg: number, offset: number, width: 32 | 64): Operand => ({
-  kind: 'mem', width, base: R14_DISPATCH, index: reg, scale: 8, disp: REGIONS.objectHeaders.base - DISPATCH + offset,
-});
 
 /** The key types whose hash is hashgcref's: the object's handle through hashrot with HASH_BIAS. */
 const OBJECT_KEYS: ReadonlySet<IRTypeName> = new Set<IRTypeName>(['tab', 'fun', 'thr', 'udt', 'cdt', 'lud']);

@@ -28,6 +28,11 @@ const HEADER_FIELDS: Readonly<Record<string, { offset: number; type: IRTypeName 
   'tab.node': { offset: TABLE_HEADER.node, type: 'p64' },
   'tab.meta': { offset: TABLE_HEADER.meta, type: 'tab' },
 };
+/** A field of the GC object header whose handle × 4 is in `reg`, reached from DISPATCH (r14). */
+export function headerField(reg: number, offset: number, width: 32 | 64): Operand {
+  return { kind: 'mem', width, base: R14_DISPATCH, index: reg, scale: 8, disp: REGIONS.objectHeaders.base - DISPATCH + offset };
+}
+
 /** What the trace's code generator lends: its emitter, operands, destinations and exits. */
 export interface AccessContext {
   readonly e: Emitter;
@@ -56,8 +61,7 @@ export class ObjectAccessCodegen {
     else this.c.e.emit('mov', [gpr(TMP, 32), imm(Number(constBits(this.c.trace, table.ref, this.c.where(i)) & 0xffffffffn), 32)]);
     this.c.e.emit('shl', [gpr(TMP), imm(2, 8)]);
     const width = field.type === 'int' ? 32 : 64;
-    const header: Operand = { kind: 'mem', width, base: R14_DISPATCH, index: TMP, scale: 8, disp: REGIONS.objectHeaders.base - DISPATCH + field.offset };
-    this.c.e.emit('mov', [gpr(dest, width), header]);
+    this.c.e.emit('mov', [gpr(dest, width), headerField(TMP, field.offset, width)]);
   }
 
   /** AREF: the address of array slot `index` (an int the ABC before it has bounded). */

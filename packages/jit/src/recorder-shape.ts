@@ -28,6 +28,9 @@ export type KeyPart =
 /** tref_isgcv: a value the collector traces (a string, table, function, thread, cdata or userdata). */
 const isGcType = (type: IRTypeName): boolean => isTaggedType(type) && !['nil', 'fal', 'tru', 'lud'].includes(type);
 
+/** The slot reference of a part the key was found in: the AREF, or the HREFK or HREF. */
+const slotRef = (at: Exclude<KeyPart, { part: 'empty-hash' }>): Ref => (at.part === 'array' ? at.aref : at.href);
+
 type TableField = 'tab.asize' | 'tab.hmask' | 'tab.array' | 'tab.node' | 'tab.meta';
 
 /** The IR type of each header field's FLOAD. */
@@ -89,22 +92,24 @@ export abstract class TableShapeRecorder extends RecorderBase {
       this.guard('EQ', 'p64', at.href, this.niltv());
       return REF_NIL;
     }
-    const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', luaType(value), at.part === 'array' ? at.aref : at.href, 0, true)!;
-    this.guardSince = true;
-    return ref;
+    return this.typedLoad(at, luaType(value));
   }
 
   /** A guard that table[key] is nil, before a __newindex applies: a nil-typed load, which reads niltv's nil for an absent key. */
   protected guardNil(at: KeyPart): void {
-    if (at.part === 'empty-hash') return;
-    this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', 'nil', at.part === 'array' ? at.aref : at.href, 0, true);
+    if (at.part !== 'empty-hash') this.typedLoad(at, 'nil');
+  }
+
+  /** ALOAD or HLOAD of the slot `at` names, guarded to hold a `type`. */
+  private typedLoad(at: Exclude<KeyPart, { part: 'empty-hash' }>, type: IRTypeName): Ref {
+    const ref = this.b.emit(at.part === 'array' ? 'ALOAD' : 'HLOAD', type, slotRef(at), 0, true)!;
     this.guardSince = true;
+    return ref;
   }
 
   /** What an earlier access of the same table and key left there, if it is of `value`'s type (lj_opt_fwd_*load). */
   protected knownValue(table: Ref, key: Ref, at: KeyPart, value: LuaValue): Ref | undefined {
-    const xref = at.part === 'array' ? at.aref : at.part === 'hash' ? at.href : undefined;
-    const [t, k] = (xref === undefined ? undefined : this.b.forwarding.slotKey(xref)) ?? [table, key];
+    const [t, k] = (at.part === 'empty-hash' ? undefined : this.b.forwarding.slotKey(slotRef(at))) ?? [table, key];
     return this.b.forwarding.value(t, k, luaType(value));
   }
 

@@ -153,9 +153,14 @@ export class LuaTable {
     return this.index.has(normalized(key));
   }
 
+  /** Whether `key` is an index of the array part. */
+  private inArray(key: Key): key is number {
+    return typeof key === 'number' && key >= 0 && key < this.array.size && Number.isInteger(key);
+  }
+
   /** Raw set (lj_tab_set); the caller has rejected nil and NaN keys. Storing nil under a new key makes a dead node. */
   set(key: Key, value: LuaValue): void {
-    if (typeof key === 'number' && key >= 0 && key < this.array.size && Number.isInteger(key)) {
+    if (this.inArray(key)) {
       this.setSlot(key, value);
       return;
     }
@@ -175,7 +180,7 @@ export class LuaTable {
   newKeyCell(key: Key): number {
     const k = normalized(key);
     this.set(k, undefined);
-    if (typeof k === 'number' && Number.isInteger(k) && k >= 0 && k < this.array.size) return this.arrayAddress + SLOT_BYTES * k;
+    if (this.inArray(k)) return this.arrayAddress + SLOT_BYTES * k;
     return this.nodeAddress + NODE_BYTES * this.index.get(k)! + TABLE_NODE.value;
   }
 
